@@ -1,0 +1,383 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from summits.models import (
+    Body,
+    Country,
+    DatedMixin,
+    DatePrecision,
+    Meeting,
+    Organization,
+    Person,
+    Record,
+    Sector,
+    format_partial_date,
+)
+
+
+class Package(Record):
+    """A set of documents announced together: "a package of 10 documents"."""
+
+    title = models.CharField(max_length=300)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="packages"
+    )
+    announced_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text='How many documents the text announces; empty for "a number of documents".',
+    )
+    announced_text = models.CharField(
+        "as announced",
+        max_length=300,
+        blank=True,
+        help_text='Verbatim: "a package of 10 documents".',
+    )
+    summary = models.TextField(blank=True)
+    citations = GenericRelation("seeds.Citation")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("package-detail", kwargs={"slug": self.slug})
+
+    def identified_display(self, identified: int) -> str:
+        """'1 of 10 identified', or '2 identified, total not stated'."""
+        if self.announced_count is None:
+            return f"{identified} identified, total not stated"
+        return f"{identified} of {self.announced_count} identified"
+
+
+class Document(DatedMixin, Record):
+    class Kind(models.TextChoices):
+        TREATY = "treaty", "Treaty"
+        AGREEMENT = "agreement", "Agreement"
+        DECLARATION = "declaration", "Declaration"
+        JOINT_STATEMENT = "joint_statement", "Joint statement"
+        MEMORANDUM = "memorandum", "Memorandum"
+        PROTOCOL = "protocol", "Protocol"
+        PROGRAMME = "programme", "Programme or roadmap"
+        DECISION = "decision", "Decision of a body"
+        OTHER = "other", "Other"
+
+    class Level(models.TextChoices):
+        INTERSTATE = "interstate", "Interstate"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental"
+        INTERDEPARTMENTAL = "interdepartmental", "Interdepartmental"
+        COMMERCIAL = "commercial", "Commercial"
+        UNKNOWN = "unknown", "Not stated"
+
+    class Conclusion(models.TextChoices):
+        SIGNED_BY_LEADERS = "signed_by_leaders", "Signed by the leaders"
+        EXCHANGED = "exchanged", "Exchanged in the leaders' presence"
+        ADOPTED = "adopted", "Adopted"
+        INITIALED = "initialed", "Initialed"
+        ISSUED = "issued", "Issued jointly"
+        UNKNOWN = "unknown", "Not stated"
+
+    title = models.CharField(max_length=500, help_text="As the source names it.")
+    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    level = models.CharField(max_length=20, choices=Level, default=Level.UNKNOWN)
+    conclusion = models.CharField(
+        "how concluded", max_length=20, choices=Conclusion, default=Conclusion.UNKNOWN
+    )
+    parties = models.ManyToManyField(
+        Country, through="DocumentParty", related_name="documents", blank=True
+    )
+    signatories = models.ManyToManyField(
+        Person, through="DocumentSignatory", related_name="documents", blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    package = models.ForeignKey(
+        Package, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    date = models.DateField(null=True, blank=True, db_index=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    place_city = models.CharField("city", max_length=100, blank=True)
+    place_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    establishes_body = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="establishing_documents",
+        help_text="The standing body this document establishes.",
+    )
+    summary = models.TextField(blank=True)
+    citations = GenericRelation("seeds.Citation")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-detail", kwargs={"slug": self.slug})
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class DocumentParty(models.Model):
+    class Role(models.TextChoices):
+        PARTY = "party", "Party"
+        WITNESS = "witness", "Witness"
+        MEDIATOR = "mediator", "Mediator"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="party_roles")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="party_roles")
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTY)
+
+    class Meta:
+        verbose_name_plural = "document parties"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "country"], name="document_party_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.get_role_display()})"
+
+
+class DocumentSignatory(models.Model):
+    class Role(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        INITIALED = "initialed", "Initialed"
+        WITNESSED = "witnessed", "Witnessed"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signings")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signings")
+    role = models.CharField(max_length=20, choices=Role, default=Role.SIGNED)
+
+    class Meta:
+        verbose_name_plural = "document signatories"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "person"], name="document_signatory_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class DocumentRelation(models.Model):
+    class Kind(models.TextChoices):
+        AMENDS = "amends", "Amends"
+        SUPERSEDES = "supersedes", "Supersedes"
+        IMPLEMENTS = "implements", "Implements"
+        REFERS_TO = "refers_to", "Refers to"
+
+    from_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    to_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_to"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_document", "kind", "to_document"], name="document_relation_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_document=F("to_document")),
+                name="document_relation_not_to_itself",
+                violation_error_message="A document cannot relate to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_document} {self.get_kind_display().lower()} {self.to_document}"
+
+
+class StatusEvent(DatedMixin, models.Model):
+    """One dated, cited step in a document's life: proposed, initialed, signed, in force…"""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        NEGOTIATED = "negotiated", "Negotiated"
+        INITIALED = "initialed", "Initialed"
+        SIGNED = "signed", "Signed"
+        IN_FORCE = "in_force", "In force"
+        TERMINATED = "terminated", "Terminated"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="status_events")
+    status = models.CharField(max_length=20, choices=Status, db_index=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    note = models.TextField(blank=True)
+    citations = GenericRelation("seeds.Citation")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.date_display})"
+
+    def get_absolute_url(self) -> str:
+        return self.document.get_absolute_url()
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Project(Record):
+    class Kind(models.TextChoices):
+        JOINT_VENTURE = "joint_venture", "Joint venture"
+        ASSEMBLY_PLANT = "assembly_plant", "Assembly plant"
+        FUND = "fund", "Fund"
+        INFRASTRUCTURE = "infrastructure", "Infrastructure"
+        PROGRAMME = "programme", "Cultural or humanitarian programme"
+        TRADE_HOUSE = "trade_house", "Trade house"
+        GIFT = "gift", "Gift"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    sectors = models.ManyToManyField(Sector, related_name="projects", blank=True)
+    countries = models.ManyToManyField(
+        Country, through="ProjectCountry", related_name="projects", blank=True
+    )
+    organizations = models.ManyToManyField(
+        Organization, through="ProjectOrganization", related_name="projects", blank=True
+    )
+    location_city = models.CharField("city", max_length=100, blank=True)
+    location_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    meetings = models.ManyToManyField(Meeting, related_name="projects", blank=True)
+    documents = models.ManyToManyField(Document, related_name="projects", blank=True)
+    summary = models.TextField(blank=True)
+    citations = GenericRelation("seeds.Citation")
+    history = HistoricalRecords(m2m_fields=[sectors, meetings, documents])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", kwargs={"slug": self.slug})
+
+
+class ProjectCountry(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", "Partner"
+        HOST = "host", "Host"
+        DONOR = "donor", "Donor"
+        RECIPIENT = "recipient", "Recipient"
+        SUPPORTER = "supporter", "Supporter"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="country_roles")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="project_roles")
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
+
+    class Meta:
+        verbose_name_plural = "project countries"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "country"], name="project_country_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.get_role_display()})"
+
+
+class ProjectOrganization(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", "Partner"
+        OPERATOR = "operator", "Operator"
+        INVESTOR = "investor", "Investor"
+        MANUFACTURER = "manufacturer", "Manufacturer"
+        BENEFICIARY = "beneficiary", "Beneficiary"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="organization_roles"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="project_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization"], name="project_organization_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class ProjectFigure(models.Model):
+    """A figure as a text states it: "More than 10,000 tractors … assembled"."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="figures")
+    text = models.CharField("as written", max_length=500)
+    value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=100, blank=True)
+    qualifier = models.CharField(
+        max_length=50, blank=True, help_text='"more than", "around", "up to".'
+    )
+
+    class Meta:
+        ordering = ["project", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Milestone(DatedMixin, models.Model):
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        STARTED = "started", "Started"
+        OPERATIONAL = "operational", "Operational"
+        COMPLETED = "completed", "Completed"
+        STALLED = "stalled", "Stalled"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    note = models.TextField(blank=True)
+    citations = GenericRelation("seeds.Citation")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date_display})"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)

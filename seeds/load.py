@@ -134,6 +134,10 @@ class Loader:
         self.countries = {country.code: country for country in Country.objects.all()}
         self.by_slug: dict[str, dict[str, models.Model]] = {}
 
+    @property
+    def sources_by_pk(self) -> dict[int, Source]:
+        return {source.pk: source for source in self.by_slug["sources"].values()}
+
     # -- the generic part ------------------------------------------------------------------
     def get(self, section: str, slug: str | None) -> models.Model | None:
         return None if slug is None else self.by_slug[section][slug]
@@ -247,7 +251,7 @@ class Loader:
         for source_pk, quote, field_name, occurrence in self.cite_key(record):
             citation_create(
                 record=obj,
-                source=Source.objects.get(pk=source_pk),
+                source=self.sources_by_pk[source_pk],
                 quote=quote,
                 field=field_name,
                 occurrence=occurrence,
@@ -394,7 +398,7 @@ class Loader:
         published = partial_date(record, "published")
         fields = {
             "title": record["title"],
-            "publisher": record["publisher"],
+            "publisher": record.get("publisher", "") or "",
             "author": record.get("author", "") or "",
             "dateline": record.get("dateline", "") or "",
             **date_fields(published, "published_on", "published_precision"),

@@ -33,7 +33,9 @@ class Source(DatedMixin, Record):
     """A news text, stored verbatim: every citation points into it by character offsets."""
 
     title = models.CharField(max_length=500)
-    publisher = models.CharField(max_length=200)
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Empty when the text does not name its publisher."
+    )
     author = models.CharField(max_length=200, blank=True)
     dateline = models.CharField(max_length=200, blank=True, help_text='"Astana, October 21".')
     published_on = models.DateField("publication date", null=True, blank=True, db_index=True)
@@ -60,7 +62,7 @@ class Source(DatedMixin, Record):
         ordering = ["-published_on", "title"]
 
     def __str__(self) -> str:
-        return f"{self.publisher}: {self.title}"
+        return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})

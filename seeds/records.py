@@ -195,7 +195,7 @@ class _Checker:
     # -- one method per section ------------------------------------------------------------
     def check_sources(self, record: dict[str, Any]) -> None:
         where = self.where("sources", record)
-        self.require(where, record, "file", "title", "publisher")
+        self.require(where, record, "file", "title")
         self.date(where, record, "published")
 
     def check_countries(self, record: dict[str, Any]) -> None:

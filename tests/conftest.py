@@ -1,21 +1,43 @@
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from seeds.load import seed
+from seeds.load import SeedReport, seed
 
 MINI_RECORDS = Path(__file__).parent / "seeds" / "data" / "mini.yaml"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport:
+    """Seed the test database once; each test's transaction is rolled back around it."""
+    with django_db_blocker.unblock():
+        return seed()
+
+
 @pytest.fixture
-def seeded(db):
+def seeded(db, django_db_setup) -> SeedReport:
     """The database as `manage.py seed` leaves it: the five texts and every curated record."""
-    return seed()
+    return django_db_setup
 
 
 @pytest.fixture
-def mini_seeded(db):
+def empty_db(db) -> None:
+    """No content records, as before the first seed (undone with the test's transaction)."""
+    from agreements.models import Document, Milestone, Package, Project, StatusEvent
+    from seeds.models import Citation, Source
+    from summits.models import Body, Country, Meeting, Organization, Person, Sector
+
+    for model in (Citation, StatusEvent, Milestone, Project, Document, Package, Meeting):
+        model.objects.all().delete()
+    for model in (Body, Organization, Person, Source, Sector):
+        model.objects.all().delete()
+    Country.objects.update(adjective="", aliases=[], seeded={}, analyst_edited=[])
+
+
+@pytest.fixture
+def mini_seeded(empty_db) -> SeedReport:
     """Two texts and a handful of records: quicker, for tests of the loader's behaviour."""
     return seed(records_path=MINI_RECORDS)
 
@@ -23,8 +45,6 @@ def mini_seeded(db):
 @pytest.fixture
 def run_seed():
     def run(*args: str) -> str:
-        from io import StringIO
-
         out = StringIO()
         call_command("seed", *args, stdout=out)
         return out.getvalue()

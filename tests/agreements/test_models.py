@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from agreements.models import Document, DocumentRelation, Package, StatusEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_db")
 
 
 def make_document(slug: str) -> Document:

@@ -5,7 +5,7 @@ from seeds.models import Citation, Source, find_quote
 from seeds.services import citation_create
 from summits.models import Meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_db")
 
 TEXT = "On October 21, the second meeting was held in Astana. It was held in Astana again."
 

@@ -81,7 +81,7 @@ def test_a_bad_quote_fails_clearly_and_writes_nothing(tmp_path, mini_seeded):
     assert content_hash() == before_hash
 
 
-def test_a_failure_half_way_rolls_everything_back(monkeypatch, db):
+def test_a_failure_half_way_rolls_everything_back(monkeypatch, empty_db):
     def explode(self, record):
         raise SeedError("projects/boom: failed on purpose")
 
@@ -91,7 +91,7 @@ def test_a_failure_half_way_rolls_everything_back(monkeypatch, db):
     assert counts() == dict.fromkeys(counts(), 0)
 
 
-def test_a_constraint_violation_names_the_record(tmp_path, db):
+def test_a_constraint_violation_names_the_record(tmp_path, empty_db):
     def end_before_start(data):
         data["meetings"][1]["end"] = {"date": "2025-10-19", "precision": "day"}
         data["meetings"][1]["end"]["date"] = __import__("datetime").date(2025, 10, 19)
@@ -134,14 +134,14 @@ def test_a_changed_record_file_updates_fields_the_analyst_left_alone(tmp_path, m
     assert report.updated["meetings"] == 1
 
 
-def test_check_writes_nothing(run_seed, db):
+def test_check_writes_nothing(run_seed, empty_db):
     output = run_seed("--check", "--records", str(MINI_RECORDS))
     assert "nothing written" in output
     assert Meeting.objects.count() == 0
     assert Source.objects.count() == 0
 
 
-def test_command_reports_a_summary_line(run_seed, db):
+def test_command_reports_a_summary_line(run_seed, empty_db):
     output = run_seed("--records", str(MINI_RECORDS))
     assert output.strip().splitlines()[-1].startswith("Seeded 15 records: 13 created")
 
@@ -161,3 +161,66 @@ def test_nested_events_carry_their_own_citations(mini_seeded):
     assert "20th anniversary" in citation.quote
     milestone = Milestone.objects.get(project__slug="kurmangazy-childrens-creativity-center")
     assert milestone.citations.get().quote.startswith("The Kurmangazy")
+
+
+# -- the real seed: the five texts and seeds/records.yaml ------------------------------------
+
+
+def test_seeded_counts_per_kind(seeded):
+    from agreements.models import Package
+    from summits.models import Organization
+
+    assert Source.objects.count() == 5
+    assert Person.objects.count() == 6
+    assert Organization.objects.count() == 17
+    assert Body.objects.count() == 3
+    assert Meeting.objects.count() == 13
+    assert Package.objects.count() == 3
+    assert Document.objects.count() == 9
+    assert Project.objects.count() == 27
+    assert Citation.objects.count() == 189
+    assert seeded.records == 122
+
+
+def test_every_citation_quote_is_found_at_its_offsets(seeded):
+    citations = Citation.objects.select_related("source")
+    assert citations.exists()
+    for citation in citations:
+        assert citation.source.text[citation.start : citation.end] == citation.quote
+
+
+def test_stored_texts_are_the_files_verbatim(seeded):
+    texts = Path(load.DEFAULT_TEXTS)
+    for source in Source.objects.all():
+        raw = (texts / source.filename).read_bytes()
+        assert source.text.encode("utf-8") == raw
+        assert source.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_the_real_seed_is_idempotent(seeded):
+    before_counts, before_hash = counts(), content_hash()
+    report = seed()
+    assert (counts(), content_hash()) == (before_counts, before_hash)
+    assert report.unchanged.total() == seeded.records
+
+
+def test_the_facts_the_texts_give(seeded):
+    second = Meeting.objects.get(body__slug="az-kz-supreme-interstate-council", session_number=2)
+    assert (second.city, second.host_country.code) == ("Astana", "KZ")
+    assert second.start_date.isoformat() == "2025-10-21"
+    assert second.year_inferred and second.inference
+    assert second.parent.kind == Meeting.Kind.STATE_VISIT
+    first = Meeting.objects.get(body__slug="az-kz-supreme-interstate-council", session_number=1)
+    assert (first.city, first.start_date.isoformat()) == ("Baku", "2024-03-11")
+
+    peace = Document.objects.get(slug="armenia-azerbaijan-peace-agreement")
+    events = list(peace.status_events.all())
+    assert [event.status for event in events] == ["proposed", "initialed"]
+    sources = [{c.source.filename[:3] for c in event.citations.all()} for event in events]
+    assert sources == [{"002"}, {"000"}]
+
+    package = Document.objects.get(slug="az-kg-declaration-strategic-partnership-2022").package
+    assert package.identified_display(package.documents.count()) == "1 of 10 identified"
+    kurmangazy = Project.objects.get(kind=Project.Kind.GIFT)
+    assert "Kurmangazy" in kurmangazy.name
+    assert kurmangazy.location_country.code == "AZ"

@@ -15,7 +15,7 @@ from summits.models import (
     format_partial_date,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_db")
 
 
 def make_meeting(**fields) -> Meeting:

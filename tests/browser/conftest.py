@@ -1,0 +1,111 @@
+"""Headless Chromium from Debian's package, driven by Playwright; skipped where it is absent.
+
+Every page a test opens is watched: console errors and any request that leaves 127.0.0.1 are
+collected, and the test fails on them when it ends.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    reason = "Debian's chromium is not installed (apt-get install chromium): browser tests skipped"
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_settings(settings):
+    """The live server speaks plain HTTP, so the cookies cannot be HTTPS-only."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    return settings
+
+
+@pytest.fixture
+def page(browser, live_server, browser_settings):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.outside_requests = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+
+    def watch(request):
+        if urlsplit(request.url).hostname not in LOCAL_HOSTS and not request.url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            page.outside_requests.append(request.url)
+
+    page.on("request", watch)
+    page.live_url = live_server.url
+    yield page
+    context.close()
+    assert page.outside_requests == [], "requests left 127.0.0.1"
+    assert page.console_errors == [], f"the browser console reported errors: {page.console_errors}"
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under artifacts/ (ignored by git) for a person to look at."""
+
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def live_seeded(django_db_serialized_rollback, transactional_db):
+    """The seed, committed so the live server's threads see it.
+
+    A transactional test flushes the database when it ends; serialized rollback brings the
+    migrated reference data (the ISO countries) back, and the seed reloads the records.
+    """
+    from seeds.load import seed
+
+    return seed()

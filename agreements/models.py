@@ -42,6 +42,8 @@ class Package(Record):
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
+    search_fields = ("title", "summary")
+
     class Meta:
         ordering = ["title"]
 
@@ -122,6 +124,8 @@ class Document(DatedMixin, Record):
     summary = models.TextField(blank=True)
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
+
+    search_fields = ("title", "summary")
 
     class Meta:
         ordering = ["-date", "title"]
@@ -272,6 +276,8 @@ class Project(Record):
     summary = models.TextField(blank=True)
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords(m2m_fields=[sectors, meetings, documents])
+
+    search_fields = ("name", "summary", "location_city")
 
     class Meta:
         ordering = ["name"]

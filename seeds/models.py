@@ -58,6 +58,8 @@ class Source(DatedMixin, Record):
     )
     history = HistoricalRecords(excluded_fields=["text"])
 
+    search_fields = ("title", "publisher", "author", "text")
+
     class Meta:
         ordering = ["-published_on", "title"]
 

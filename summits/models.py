@@ -43,6 +43,25 @@ class RecordQuerySet(models.QuerySet):
     def published(self) -> RecordQuerySet:
         return self.filter(status=EditorialStatus.PUBLISHED)
 
+    def search(self, query: str) -> RecordQuerySet:
+        """Records whose own text (the model's `search_fields`) or whose quotes contain every
+        word of the query. The one search entry point for the API and the public pages."""
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        Citation = apps.get_model("seeds", "Citation")
+        content_type = ContentType.objects.get_for_model(self.model)
+        results = self
+        for word in query.split()[:10]:
+            own_text = Q()
+            for field_name in self.model.search_fields:
+                own_text |= Q(**{f"{field_name}__icontains": word})
+            quoted = Citation.objects.filter(
+                content_type=content_type, quote__icontains=word
+            ).values("object_id")
+            results = results.filter(own_text | Q(pk__in=quoted))
+        return results
+
     def visible_to(self, user: settings.AUTH_USER_MODEL | None) -> RecordQuerySet:
         """Staff see drafts too; everyone else sees what is published."""
         if user is not None and user.is_active and user.is_staff:
@@ -185,6 +204,8 @@ class Person(Record):
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
+    search_fields = ("name", "summary")
+
     class Meta:
         ordering = ["name"]
 
@@ -244,6 +265,8 @@ class Organization(Record):
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
+    search_fields = ("name", "summary")
+
     class Meta:
         ordering = ["name"]
 
@@ -268,6 +291,8 @@ class Body(Record):
     summary = models.TextField(blank=True)
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
+
+    search_fields = ("name", "summary")
 
     class Meta:
         ordering = ["name"]
@@ -359,6 +384,8 @@ class Meeting(DatedMixin, Record):
     summary = models.TextField(blank=True)
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords(m2m_fields=[sectors])
+
+    search_fields = ("title", "summary", "city")
 
     class Meta:
         ordering = ["-start_date", "title"]

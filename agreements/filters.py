@@ -1,0 +1,168 @@
+import django_filters as filters
+from django.db.models import Q
+
+from agreements.models import (
+    Document,
+    DocumentSignatory,
+    Milestone,
+    Package,
+    Project,
+    ProjectOrganization,
+    StatusEvent,
+)
+from summits.filters import (
+    CountryCodesMethodFilter,
+    RecordFilterSet,
+    SlugFilter,
+    YearFilter,
+    country_filter,
+)
+
+
+class DocumentFilter(RecordFilterSet):
+    country = country_filter("party_roles", "document", require_all=False)
+    countries = country_filter("party_roles", "document", require_all=True)
+    date_from = filters.DateFilter(
+        field_name="date", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
+    )
+    date_to = filters.DateFilter(
+        field_name="date", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
+    )
+    year = YearFilter(field_name="date", lookup_expr="year", label="Year")
+    kind = filters.MultipleChoiceFilter(choices=Document.Kind.choices, label="Kind")
+    level = filters.MultipleChoiceFilter(choices=Document.Level.choices, label="Level")
+    status = filters.MultipleChoiceFilter(
+        choices=StatusEvent.Status.choices,
+        method="filter_status",
+        label="Status",
+        help_text="Documents with a status event of any of these kinds.",
+    )
+    meeting = SlugFilter(field_name="meeting__slug", label="Meeting")
+    package = SlugFilter(field_name="package__slug", label="Package")
+    body = SlugFilter(
+        method="filter_body",
+        label="Body",
+        help_text="Slug of a body: documents establishing it or adopted at its sessions.",
+    )
+    person = SlugFilter(method="filter_person", label="Signatory", help_text="Slug of a person.")
+    sector = SlugFilter(
+        field_name="meeting__sectors__slug",
+        distinct=True,
+        label="Sector",
+        help_text="Slug of a sector discussed at the document's meeting.",
+    )
+    organization = SlugFilter(
+        field_name="projects__organizations__slug",
+        distinct=True,
+        label="Organization",
+        help_text="Slug of an organization in a project the document concerns.",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("date", "date"), ("title", "title"), ("updated_at", "updated")),
+        help_text="date, title or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Document
+        fields = []
+
+    def filter_status(self, qs, name, values):
+        if not values:
+            return qs
+        return qs.filter(pk__in=StatusEvent.objects.filter(status__in=values).values("document"))
+
+    def filter_body(self, qs, name, value):
+        return qs.filter(Q(establishes_body__slug=value) | Q(meeting__body__slug=value))
+
+    def filter_person(self, qs, name, value):
+        signed = DocumentSignatory.objects.filter(person__slug=value).values("document")
+        return qs.filter(pk__in=signed)
+
+
+class PackageFilter(RecordFilterSet):
+    country = CountryCodesMethodFilter(
+        method="filter_country",
+        label="Country",
+        help_text="ISO codes, comma-separated: packages of meetings with any of them.",
+    )
+    meeting = SlugFilter(field_name="meeting__slug", label="Meeting")
+    year = YearFilter(field_name="meeting__start_date", lookup_expr="year", label="Year")
+    ordering = filters.OrderingFilter(
+        fields=(("title", "title"), ("meeting__start_date", "date"), ("updated_at", "updated")),
+        help_text="title, date or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Package
+        fields = []
+
+    def filter_country(self, qs, name, codes):
+        if not codes:
+            return qs
+        return qs.filter(meeting__participations__country__code__in=codes).distinct()
+
+
+class ProjectFilter(RecordFilterSet):
+    country = country_filter("country_roles", "project", require_all=False)
+    countries = country_filter("country_roles", "project", require_all=True)
+    date_from = filters.DateFilter(
+        method="filter_date_from",
+        label="From",
+        help_text="YYYY-MM-DD; projects with a milestone on or after it.",
+    )
+    date_to = filters.DateFilter(
+        method="filter_date_to",
+        label="To",
+        help_text="YYYY-MM-DD; projects with a milestone on or before it.",
+    )
+    year = YearFilter(method="filter_year", label="Year", help_text="A milestone in that year.")
+    kind = filters.MultipleChoiceFilter(choices=Project.Kind.choices, label="Kind")
+    milestone = filters.MultipleChoiceFilter(
+        choices=Milestone.Kind.choices,
+        method="filter_milestone",
+        label="Milestone",
+        help_text="Projects with a milestone of any of these kinds.",
+    )
+    sector = SlugFilter(field_name="sectors__slug", label="Sector")
+    organization = SlugFilter(method="filter_organization", label="Organization")
+    meeting = SlugFilter(field_name="meetings__slug", label="Meeting")
+    document = SlugFilter(field_name="documents__slug", label="Document")
+    person = SlugFilter(
+        field_name="meetings__persons__slug",
+        distinct=True,
+        label="Person",
+        help_text="Slug of a person at a meeting the project is linked to.",
+    )
+    body = SlugFilter(
+        field_name="meetings__body__slug",
+        distinct=True,
+        label="Body",
+        help_text="Slug of a body at whose sessions the project was discussed.",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("updated_at", "updated")),
+        help_text="name or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def with_milestones(self, qs, **lookup):
+        return qs.filter(pk__in=Milestone.objects.filter(**lookup).values("project"))
+
+    def filter_date_from(self, qs, name, value):
+        return self.with_milestones(qs, date__gte=value)
+
+    def filter_date_to(self, qs, name, value):
+        return self.with_milestones(qs, date__lte=value)
+
+    def filter_year(self, qs, name, value):
+        return self.with_milestones(qs, date__year=value)
+
+    def filter_milestone(self, qs, name, values):
+        return self.with_milestones(qs, kind__in=values) if values else qs
+
+    def filter_organization(self, qs, name, value):
+        linked = ProjectOrganization.objects.filter(organization__slug=value)
+        return qs.filter(pk__in=linked.values("project"))

@@ -1,0 +1,298 @@
+"""One FilterSet per resource, shared by the public pages and the API so both filter alike.
+
+Every parameter is validated by a form field before it reaches the database: a NUL byte, an
+unknown country code, an impossible date or a huge number is a clear 400, never a 500 on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters as filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Q, QuerySet
+
+from summits.models import (
+    Body,
+    Country,
+    Meeting,
+    MeetingCountry,
+    MeetingPerson,
+    Organization,
+    Person,
+)
+
+CODE_PATTERN = re.compile(r"^[A-Za-z]{2}$")
+MAX_CODES = 10
+MAX_QUERY_LENGTH = 200
+
+
+class CountryCodesField(forms.CharField):
+    """'AZ' or 'AZ,KZ' -> ['AZ', 'KZ']; every code must be a known ISO 3166-1 alpha-2 code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3 * MAX_CODES)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+        if len(codes) > MAX_CODES:
+            raise forms.ValidationError(f"Give at most {MAX_CODES} country codes.")
+        malformed = [code for code in codes if not CODE_PATTERN.match(code)]
+        if malformed:
+            raise forms.ValidationError(
+                f"Not ISO 3166-1 alpha-2 codes: {', '.join(malformed)} (use e.g. AZ,KZ)."
+            )
+        known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise forms.ValidationError(f"Unknown country code: {', '.join(unknown)}.")
+        return list(dict.fromkeys(codes))
+
+
+class CountryCodesFilter(filters.Filter):
+    """Records linked to the given countries through `relation` (a model with a country FK).
+
+    `require_all` asks for every code (the relations of a pair); otherwise any one suffices.
+    Each code becomes `pk IN (subquery)`, which both databases plan well.
+    """
+
+    field_class = CountryCodesField
+
+    def __init__(self, *args, relation: str, owner: str, require_all: bool, **kwargs):
+        self.relation, self.owner, self.require_all = relation, owner, require_all
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, codes: list[str]) -> QuerySet:
+        if not codes:
+            return qs
+        model = self.model_for(qs)
+        if self.require_all:
+            for code in codes:
+                qs = qs.filter(pk__in=self.linked(model, [code]))
+            return qs
+        return qs.filter(pk__in=self.linked(model, codes))
+
+    def model_for(self, qs: QuerySet):
+        return qs.model._meta.get_field(self.relation).related_model
+
+    def linked(self, model, codes: list[str]) -> QuerySet:
+        return model.objects.filter(country__code__in=codes).values(self.owner)
+
+
+class SlugFilter(filters.CharFilter):
+    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up."""
+
+    field_class = forms.SlugField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
+class SearchField(forms.CharField):
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
+class CountryCodesMethodFilter(filters.Filter):
+    """Country codes handed to a FilterSet method, for relations other than a through model."""
+
+    field_class = CountryCodesField
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = YearField
+
+
+class RecordFilterSet(filters.FilterSet):
+    """What every resource accepts: full-text `q`, `updated_since` and `source`."""
+
+    q = SearchFilter(
+        method="filter_q",
+        label="Search",
+        help_text="Words that must all occur in the title, summary or a quote.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Updated since",
+        help_text="ISO 8601 date-time; records changed at or after it (to sync changes).",
+    )
+    source = SlugFilter(
+        method="filter_source",
+        label="Source",
+        help_text="Slug of a source; records with at least one quote from it.",
+    )
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.search(value) if value.strip() else qs
+
+    def filter_source(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        from seeds.models import Citation
+
+        cited = Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(qs.model), source__slug=value
+        ).values("object_id")
+        return qs.filter(pk__in=cited)
+
+
+def country_filter(relation: str, owner: str, *, require_all: bool) -> CountryCodesFilter:
+    if require_all:
+        label, help_text = "Countries (all)", "ISO codes, comma-separated: all of them (AZ,KZ)."
+    else:
+        label, help_text = "Country", "ISO 3166-1 alpha-2 code(s), comma-separated: any of them."
+    return CountryCodesFilter(
+        relation=relation,
+        owner=owner,
+        require_all=require_all,
+        label=label,
+        help_text=help_text,
+    )
+
+
+class MeetingFilter(RecordFilterSet):
+    country = country_filter("participations", "meeting", require_all=False)
+    countries = country_filter("participations", "meeting", require_all=True)
+    date_from = filters.DateFilter(
+        field_name="start_date",
+        lookup_expr="gte",
+        label="From",
+        help_text="YYYY-MM-DD; meetings starting on or after it.",
+    )
+    date_to = filters.DateFilter(
+        field_name="start_date",
+        lookup_expr="lte",
+        label="To",
+        help_text="YYYY-MM-DD; meetings starting on or before it.",
+    )
+    year = YearFilter(field_name="start_date", lookup_expr="year", label="Year")
+    kind = filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, label="Kind")
+    body = SlugFilter(field_name="body__slug", label="Body", help_text="Slug of a body.")
+    session_number = filters.NumberFilter(
+        field_name="session_number",
+        label="Session number",
+        min_value=1,
+        max_value=32767,
+    )
+    sector = SlugFilter(field_name="sectors__slug", label="Sector", help_text="Slug of a sector.")
+    person = SlugFilter(
+        method="filter_person", label="Person", help_text="Slug of a person taking part."
+    )
+    organization = SlugFilter(
+        method="filter_organization",
+        label="Organization",
+        help_text="Slug of an organization in a project started at the meeting.",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("start_date", "date"), ("title", "title"), ("updated_at", "updated")),
+        help_text="date, title or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_person(self, qs, name, value):
+        return qs.filter(pk__in=MeetingPerson.objects.filter(person__slug=value).values("meeting"))
+
+    def filter_organization(self, qs, name, value):
+        return qs.filter(projects__organizations__slug=value).distinct()
+
+
+class PersonFilter(RecordFilterSet):
+    country = CountryCodesMethodFilter(
+        method="filter_country",
+        label="Country",
+        help_text="ISO 3166-1 alpha-2 code(s), comma-separated.",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("updated_at", "updated")),
+        help_text="name or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_country(self, qs, name, codes):
+        return qs.filter(country__code__in=codes) if codes else qs
+
+
+class OrganizationFilter(PersonFilter):
+    kind = filters.MultipleChoiceFilter(choices=Organization.Kind.choices, label="Kind")
+
+    class Meta:
+        model = Organization
+        fields = []
+
+
+class BodyFilter(RecordFilterSet):
+    country = CountryCodesMethodFilter(
+        method="filter_country",
+        label="Member country",
+        help_text="ISO 3166-1 alpha-2 code(s), comma-separated: bodies with any of them.",
+    )
+    kind = filters.MultipleChoiceFilter(choices=Body.Kind.choices, label="Kind")
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("updated_at", "updated")),
+        help_text="name or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Body
+        fields = []
+
+    def filter_country(self, qs, name, codes):
+        for code in codes:
+            members = Body.members.through.objects.filter(country__code=code)
+            qs = qs.filter(pk__in=members.values("body"))
+        return qs
+
+
+class CountryFilter(filters.FilterSet):
+    q = SearchFilter(method="filter_q", label="Search", help_text="Name or alias.")
+    active = filters.BooleanFilter(
+        method="filter_active",
+        label="In Pacta's records",
+        help_text="true: only countries that take part in at least one published meeting.",
+    )
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("code", "code")))
+
+    class Meta:
+        model = Country
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(name__icontains=value) | Q(code__iexact=value) | Q(adjective__icontains=value)
+        )
+
+    def filter_active(self, qs, name, value):
+        if value is None:
+            return qs
+        active = MeetingCountry.objects.filter(meeting__status="published").values("country")
+        return qs.filter(pk__in=active) if value else qs.exclude(pk__in=active)

@@ -28,6 +28,8 @@ SECTIONS = (
     "projects",
 )
 PRECISIONS = ("day", "month", "year")
+# libyaml's loader is ten times faster where PyYAML was built with it; both are safe loaders.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
@@ -53,7 +55,7 @@ class PartialDate:
 
 def read_record_file(path: Path) -> dict[str, list[dict[str, Any]]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError as exc:
         raise RecordFileError([f"{path}: file not found"]) from exc
     except yaml.YAMLError as exc:

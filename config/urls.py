@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import api
 from config.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api.urlpatterns, "api"), namespace="api")),
     path("", include("summits.urls")),
     path("", include("agreements.urls")),
     path("", include("seeds.urls")),

@@ -1,0 +1,127 @@
+from django.db.models import Prefetch, QuerySet
+
+from agreements.filters import DocumentFilter, PackageFilter, ProjectFilter
+from agreements.models import (
+    Document,
+    DocumentParty,
+    DocumentRelation,
+    DocumentSignatory,
+    Milestone,
+    Package,
+    Project,
+    ProjectCountry,
+    ProjectFigure,
+    ProjectOrganization,
+    StatusEvent,
+)
+from agreements.serializers import DocumentSerializer, PackageSerializer, ProjectSerializer
+from config.api_support import RecordViewSet, citations_prefetch, own_fields, visible
+from summits.models import Meeting, MeetingCountry, Sector
+
+LINK = ("id", "slug", "status")
+
+
+def dated_steps(model) -> QuerySet:
+    """Status events or milestones, each with its own quotes."""
+    return model.objects.only(*own_fields(model)).prefetch_related(citations_prefetch())
+
+
+class DocumentViewSet(RecordViewSet):
+    model = Document
+    resource = "documents"
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        parties = DocumentParty.objects.select_related("country").only(
+            "document", "role", "country__code"
+        )
+        signings = DocumentSignatory.objects.select_related("person").only(
+            "document", "role", "person__slug", "person__name"
+        )
+        relations = DocumentRelation.objects.select_related("to_document").only(
+            "from_document", "kind", "to_document__slug"
+        )
+        return (
+            qs.select_related("meeting", "package", "place_country", "establishes_body")
+            .only(
+                *own_fields(Document),
+                *(f"{related}__{field}" for related in ("meeting", "package") for field in LINK),
+                "meeting__title",
+                "package__title",
+                "place_country__code",
+                *(f"establishes_body__{field}" for field in LINK),
+                "establishes_body__name",
+            )
+            .prefetch_related(
+                Prefetch("party_roles", queryset=parties),
+                Prefetch("signings", queryset=signings),
+                Prefetch("status_events", queryset=dated_steps(StatusEvent)),
+                Prefetch("relations_from", queryset=relations),
+                Prefetch(
+                    "projects",
+                    queryset=visible(Project.objects, self.staff).only(*LINK, "name"),
+                ),
+                citations_prefetch(),
+            )
+        )
+
+
+class PackageViewSet(RecordViewSet):
+    model = Package
+    resource = "packages"
+    serializer_class = PackageSerializer
+    filterset_class = PackageFilter
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        participations = MeetingCountry.objects.select_related("country").only(
+            "meeting", "country__code"
+        )
+        return (
+            qs.select_related("meeting")
+            .only(*own_fields(Package), *(f"meeting__{field}" for field in LINK), "meeting__title")
+            .prefetch_related(
+                Prefetch("meeting__participations", queryset=participations),
+                Prefetch(
+                    "documents",
+                    queryset=visible(Document.objects, self.staff).only(*LINK, "package", "title"),
+                ),
+                citations_prefetch(),
+            )
+        )
+
+
+class ProjectViewSet(RecordViewSet):
+    model = Project
+    resource = "projects"
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        staff = self.staff
+        countries = ProjectCountry.objects.select_related("country").only(
+            "project", "role", "country__code"
+        )
+        organizations = ProjectOrganization.objects.select_related("organization").only(
+            "project", "role", "organization__slug", "organization__name"
+        )
+        return (
+            qs.select_related("location_country")
+            .only(*own_fields(Project), "location_country__code")
+            .prefetch_related(
+                Prefetch("country_roles", queryset=countries),
+                Prefetch("organization_roles", queryset=organizations),
+                Prefetch("sectors", queryset=Sector.objects.only("slug")),
+                Prefetch(
+                    "meetings", queryset=visible(Meeting.objects, staff).only(*LINK, "title")
+                ),
+                Prefetch(
+                    "documents", queryset=visible(Document.objects, staff).only(*LINK, "title")
+                ),
+                Prefetch("milestones", queryset=dated_steps(Milestone)),
+                Prefetch(
+                    "figures", queryset=ProjectFigure.objects.only(*own_fields(ProjectFigure))
+                ),
+                citations_prefetch(),
+            )
+        )

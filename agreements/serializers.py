@@ -1,0 +1,277 @@
+"""The API's record shapes for documents, packages and projects (see summits.serializers)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from agreements.models import Document, Package, Project
+from summits.serializers import (
+    ApiUrlField,
+    CitationSerializer,
+    CitedMixin,
+    CodesField,
+    Described,
+    DescribedModel,
+    NamedLinkSerializer,
+    PublicUrlField,
+    SlugsField,
+    TitledLinkSerializer,
+)
+
+
+class PartySerializer(Described):
+    country = serializers.CharField(source="country.code")
+    role = serializers.CharField(help_text="party, witness or mediator.")
+
+
+class SignatorySerializer(Described):
+    id = serializers.IntegerField(source="person.id", help_text="Id of the person.")
+    slug = serializers.CharField(source="person.slug", help_text="Slug of the person.")
+    name = serializers.CharField(source="person.name", help_text="Name of the person.")
+    role = serializers.CharField(help_text="signed, initialed or witnessed.")
+
+
+class StatusEventSerializer(Described):
+    status = serializers.CharField(
+        help_text="proposed, negotiated, initialed, signed, in_force or terminated."
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    date = serializers.DateField(allow_null=True)
+    date_precision = serializers.CharField()
+    date_text = serializers.CharField(help_text='The date as the text wrote it: "October 21".')
+    year_inferred = serializers.BooleanField(
+        help_text="The text omits the year; it follows from other facts."
+    )
+    inference = serializers.CharField(help_text="Which facts fix the year.")
+    note = serializers.CharField()
+    citations = CitationSerializer(many=True, read_only=True)
+
+
+class RelationSerializer(Described):
+    kind = serializers.CharField(help_text="amends, supersedes, implements or refers_to.")
+    document = serializers.CharField(
+        source="to_document.slug", help_text="Slug of the document this one relates to."
+    )
+
+
+class DocumentSerializer(CitedMixin, DescribedModel):
+    url = ApiUrlField("document")
+    public_url = PublicUrlField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    level_label = serializers.CharField(
+        source="get_level_display", read_only=True, help_text="Human-readable label of level."
+    )
+    countries = CodesField(source="party_roles")
+    parties = PartySerializer(
+        source="party_roles", many=True, read_only=True, help_text="Countries and their roles."
+    )
+    persons = SignatorySerializer(
+        source="signings",
+        many=True,
+        read_only=True,
+        help_text="Who signed, initialed or witnessed.",
+    )
+    meeting = TitledLinkSerializer(
+        read_only=True, allow_null=True, help_text="The meeting where it was concluded, or null."
+    )
+    package = TitledLinkSerializer(
+        read_only=True, allow_null=True, help_text="The package it belongs to, or null."
+    )
+    place_country = serializers.CharField(
+        source="place_country.code",
+        allow_null=True,
+        read_only=True,
+        help_text="ISO code of the country where it was concluded, or null.",
+    )
+    establishes_body = NamedLinkSerializer(
+        read_only=True, allow_null=True, help_text="The body this document establishes, or null."
+    )
+    status_history = StatusEventSerializer(
+        source="status_events",
+        many=True,
+        read_only=True,
+        help_text="Dated, cited steps, oldest first.",
+    )
+    relations = RelationSerializer(
+        source="relations_from",
+        many=True,
+        read_only=True,
+        help_text="How this document relates to others (amends, supersedes…).",
+    )
+    projects = NamedLinkSerializer(
+        many=True, read_only=True, help_text="Joint projects the document concerns."
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "public_url",
+            "updated_at",
+            "title",
+            "kind",
+            "kind_label",
+            "level",
+            "level_label",
+            "conclusion",
+            "date",
+            "date_precision",
+            "date_text",
+            "year_inferred",
+            "inference",
+            "place_city",
+            "place_country",
+            "countries",
+            "parties",
+            "persons",
+            "meeting",
+            "package",
+            "establishes_body",
+            "status_history",
+            "relations",
+            "projects",
+            "summary",
+            "citations",
+        ]
+        extra_kwargs = {
+            "level": {
+                "help_text": "interstate, intergovernmental, interdepartmental, "
+                "commercial or unknown."
+            },
+            "conclusion": {
+                "help_text": "How it was concluded: signed_by_leaders, exchanged, "
+                "adopted, initialed, issued or unknown."
+            },
+            "place_city": {"help_text": "City where it was concluded."},
+        }
+
+
+class PackageSerializer(CitedMixin, DescribedModel):
+    url = ApiUrlField("package")
+    public_url = PublicUrlField()
+    meeting = TitledLinkSerializer(
+        read_only=True, allow_null=True, help_text="The meeting where it was announced, or null."
+    )
+    countries = CodesField(
+        source="meeting.participations",
+        help_text="ISO codes of the countries at the package's meeting.",
+    )
+    documents = TitledLinkSerializer(
+        many=True, read_only=True, help_text="The documents of the package identified so far."
+    )
+
+    class Meta:
+        model = Package
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "public_url",
+            "updated_at",
+            "title",
+            "meeting",
+            "countries",
+            "announced_count",
+            "announced_text",
+            "documents",
+            "summary",
+            "citations",
+        ]
+
+
+class MilestoneSerializer(Described):
+    kind = serializers.CharField(
+        help_text="proposed, agreed, started, operational, completed or stalled."
+    )
+    kind_label = serializers.CharField(source="get_kind_display")
+    date = serializers.DateField(allow_null=True)
+    date_precision = serializers.CharField()
+    date_text = serializers.CharField(help_text='The date as the text wrote it: "October 21".')
+    year_inferred = serializers.BooleanField(
+        help_text="The text omits the year; it follows from other facts."
+    )
+    inference = serializers.CharField(help_text="Which facts fix the year.")
+    note = serializers.CharField()
+    citations = CitationSerializer(many=True, read_only=True)
+
+
+class ProjectCountrySerializer(Described):
+    country = serializers.CharField(source="country.code")
+    role = serializers.CharField(help_text="partner, host, donor, recipient or supporter.")
+
+
+class ProjectOrganizationSerializer(Described):
+    id = serializers.IntegerField(source="organization.id", help_text="Id of the organization.")
+    slug = serializers.CharField(source="organization.slug", help_text="Its slug.")
+    name = serializers.CharField(source="organization.name", help_text="Its name.")
+    role = serializers.CharField(
+        help_text="partner, operator, investor, manufacturer or beneficiary."
+    )
+
+
+class FigureSerializer(Described):
+    text = serializers.CharField(help_text="The figure as written.")
+    value = serializers.DecimalField(
+        max_digits=20, decimal_places=2, allow_null=True, help_text="Its number, if stated."
+    )
+    unit = serializers.CharField(help_text="Unit of value.")
+    qualifier = serializers.CharField(help_text='"more than", "around", "up to", or empty.')
+
+
+class ProjectSerializer(CitedMixin, DescribedModel):
+    url = ApiUrlField("project")
+    public_url = PublicUrlField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    countries = CodesField(source="country_roles")
+    participants = ProjectCountrySerializer(
+        source="country_roles", many=True, read_only=True, help_text="Countries and roles."
+    )
+    organizations = ProjectOrganizationSerializer(
+        source="organization_roles",
+        many=True,
+        read_only=True,
+        help_text="Organizations and roles.",
+    )
+    location_country = serializers.CharField(
+        source="location_country.code",
+        allow_null=True,
+        read_only=True,
+        help_text="ISO code of the country where it is located, or null.",
+    )
+    sectors = SlugsField()
+    meetings = TitledLinkSerializer(
+        many=True, read_only=True, help_text="Meetings where it was discussed or started."
+    )
+    documents = TitledLinkSerializer(many=True, read_only=True, help_text="Documents about it.")
+    milestones = MilestoneSerializer(
+        many=True, read_only=True, help_text="Dated, cited steps, oldest first."
+    )
+    figures = FigureSerializer(many=True, read_only=True, help_text="Figures the texts state.")
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "public_url",
+            "updated_at",
+            "name",
+            "kind",
+            "kind_label",
+            "countries",
+            "participants",
+            "organizations",
+            "location_city",
+            "location_country",
+            "sectors",
+            "meetings",
+            "documents",
+            "milestones",
+            "figures",
+            "summary",
+            "citations",
+        ]
+        extra_kwargs = {"location_city": {"help_text": "City where it is located."}}

@@ -1,0 +1,140 @@
+"""The one DRF router of the public API, mounted at /api/v1/ under the "api" URL namespace.
+
+Besides each resource's list and detail, every resource has `<resource>/export.csv` and
+`<resource>/export.jsonl` (URL names `api:<basename>-export-csv` / `-export-jsonl`), and the
+namespace holds `api:dataset`, `api:schema` and `api:docs`.
+"""
+
+import json
+from collections.abc import Iterator
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers, serializers
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from agreements.api import DocumentViewSet, PackageViewSet, ProjectViewSet
+from config.api_support import (
+    DATASET_FORMAT_VERSION,
+    EXPORT_CHUNK_SIZE,
+    ApiAnonThrottle,
+    JSONOnlyNegotiation,
+    json_line,
+    pacta_version,
+    stable_order,
+    streaming,
+)
+from seeds.api import SourceViewSet
+from summits.api import (
+    BodyViewSet,
+    CountryViewSet,
+    MeetingViewSet,
+    OrganizationViewSet,
+    PersonViewSet,
+)
+
+RESOURCES = [
+    ("meetings", MeetingViewSet, "meeting"),
+    ("documents", DocumentViewSet, "document"),
+    ("packages", PackageViewSet, "package"),
+    ("projects", ProjectViewSet, "project"),
+    ("bodies", BodyViewSet, "body"),
+    ("countries", CountryViewSet, "country"),
+    ("persons", PersonViewSet, "person"),
+    ("organizations", OrganizationViewSet, "organization"),
+    ("sources", SourceViewSet, "source"),
+]
+
+
+class ApiRootView(routers.APIRootView):
+    """Pacta's read-only API: follow a link to list a resource. Downloads and the OpenAPI
+    documentation are linked here too."""
+
+    throttle_classes = [ApiAnonThrottle]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in ("dataset", "schema", "docs"):
+            response.data[name] = reverse(f"api:{name}", request=request)
+        return response
+
+
+def dataset_serializer():
+    fields = {
+        "version": serializers.IntegerField(help_text="Version of the file's format."),
+        "built_at": serializers.DateTimeField(help_text="When this file was built (UTC)."),
+        "generator": serializers.CharField(help_text="The Pacta release that built it."),
+    }
+    for prefix, viewset, _ in RESOURCES:
+        record = viewset.dataset_serializer_class or viewset.serializer_class
+        fields[prefix] = record(many=True, help_text=f"Every {prefix} record.")
+    return inline_serializer("Dataset", fields)
+
+
+class DatasetView(APIView):
+    """Everything the client may see, as one JSON file, streamed so memory stays flat."""
+
+    throttle_classes = [ApiAnonThrottle]
+    content_negotiation_class = JSONOnlyNegotiation
+
+    @extend_schema(
+        summary="The whole dataset as one JSON file",
+        description=(
+            "Every record of every resource, in the same shapes as the API, with the file's "
+            "format version and build time. Anonymous clients get published records only."
+        ),
+        responses={200: dataset_serializer()},
+    )
+    def get(self, request, *args, **kwargs):
+        return streaming(self.chunks(request), "application/json", "pacta-dataset.json")
+
+    def chunks(self, request) -> Iterator[str]:
+        header = {
+            "version": DATASET_FORMAT_VERSION,
+            "built_at": timezone.now().isoformat(),
+            "generator": f"Pacta {pacta_version()}",
+        }
+        yield json.dumps(header, ensure_ascii=False)[:-1]
+        for prefix, viewset_class, _ in RESOURCES:
+            viewset = viewset_class(request=request, format_kwarg=None, kwargs={})
+            viewset.action = "dataset"
+            serializer = viewset.get_serializer()
+            yield f', "{prefix}": ['
+            queryset = stable_order(viewset.get_queryset())
+            for index, instance in enumerate(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)):
+                line = json_line(serializer.to_representation(instance)).rstrip("\n")
+                yield ("\n" if index == 0 else ",\n") + line
+            yield "]"
+        yield "}\n"
+
+
+class ApiRouter(routers.DefaultRouter):
+    APIRootView = ApiRootView
+
+
+router = ApiRouter()
+for prefix, viewset, basename in RESOURCES:
+    router.register(prefix, viewset, basename=basename)
+
+# Before the router's own routes, whose detail pattern with a format suffix would otherwise
+# read "export.csv" as the record "export" in the format "csv".
+export_urls = [
+    path(
+        f"{prefix}/export.{suffix}",
+        viewset.as_view({"get": f"export_{suffix}"}),
+        name=f"{basename}-export-{suffix}",
+    )
+    for prefix, viewset, basename in RESOURCES
+    for suffix in ("csv", "jsonl")
+]
+
+urlpatterns = [
+    *export_urls,
+    path("dataset.json", DatasetView.as_view(), name="dataset"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

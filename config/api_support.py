@@ -1,0 +1,398 @@
+"""What every API resource shares: visibility, pagination, conditional GET, throttling, exports.
+
+Kept apart from the viewsets so that each app's `api.py` only declares its queryset,
+prefetches, serializer and FilterSet.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Max, Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.encoders import JSONEncoder
+
+# Raised when a record's shape changes in a way a client must notice (a field removed or
+# renamed); adding a field does not raise it. Also part of every ETag.
+DATASET_FORMAT_VERSION = 1
+EXPORT_CHUNK_SIZE = 500
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+@functools.cache
+def pacta_version() -> str:
+    try:
+        return metadata.version("pacta")
+    except metadata.PackageNotFoundError:
+        # A checkout whose venv was not made by `make` (no `pip install -e .`): the version
+        # is still the one pyproject.toml declares.
+        with open(settings.BASE_DIR / "pyproject.toml", "rb") as file:
+            return tomllib.load(file)["project"]["version"]
+
+
+def sees_drafts(user) -> bool:
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
+def visible(qs: QuerySet, staff: bool) -> QuerySet:
+    """Related records embedded in another: drafts only for staff, as for the record itself."""
+    return qs if staff else qs.published()
+
+
+def own_fields(model, *extra: str) -> list[str]:
+    """The model's columns minus the seed bookkeeping the API never shows, for `.only()`."""
+    skipped = {"seeded", "analyst_edited", "created_at", "version"}
+    names = [f.name for f in model._meta.concrete_fields if f.name not in skipped]
+    return [*names, *extra]
+
+
+def citations_prefetch(lookup: str = "citations") -> Prefetch:
+    """A page's citations in one query; the source joined for its slug and publisher only,
+    never its full text."""
+    from seeds.models import Citation
+
+    quotes = Citation.objects.select_related("source").only(
+        "content_type",
+        "object_id",
+        "source",
+        "quote",
+        "start",
+        "end",
+        "field",
+        "source__slug",
+        "source__publisher",
+    )
+    return Prefetch(lookup, queryset=quotes)
+
+
+class ApiAnonThrottle(AnonRateThrottle):
+    """The anonymous rate, read per request so `override_settings(REST_FRAMEWORK=...)` and a
+    changed PACTA_API_ANON_RATE take effect without re-importing DRF's throttling module."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class ApiPagination(PageNumberPagination):
+    """`page` and `page_size` are validated like filters: a bad value is a 400 naming it.
+
+    A page past the last one stays DRF's 404 ("Invalid page."): the request is well formed,
+    the page simply does not exist.
+    """
+
+    page_size = settings.API_PAGE_SIZE
+    max_page_size = settings.API_MAX_PAGE_SIZE
+    page_size_query_param = "page_size"
+    page_size_description = f"Records per page, 1 to {settings.API_MAX_PAGE_SIZE}."
+    page_query_description = "A page number, 1 or more (or `last`)."
+
+    # The conditional-GET aggregate already counted the rows; the paginator reuses it.
+    known_count: int | None = None
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        value = positive_int_or_none(raw)
+        if value is None or value > self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        page_size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw not in self.last_page_strings and positive_int_or_none(raw) is None:
+            raise exceptions.ValidationError(
+                {self.page_query_param: ["Give a page number: a whole number, 1 or more."]}
+            )
+        paginator = self.django_paginator_class(queryset, page_size)
+        if self.known_count is not None:
+            paginator.__dict__["count"] = self.known_count  # fills the cached_property
+        page_number = paginator.num_pages if raw in self.last_page_strings else int(raw)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise exceptions.NotFound(f"Invalid page: there are {paginator.num_pages}.") from exc
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(self.page)
+
+
+def positive_int_or_none(raw: str) -> int | None:
+    # isdecimal() also accepts other scripts' digits, which int() reads; isascii() keeps
+    # it to 0-9 so "٣" is not silently page 3. The length cap keeps int() cheap.
+    if not raw.isascii() or not raw.isdecimal() or len(raw) > 9:
+        return None
+    value = int(raw)
+    return value if value >= 1 else None
+
+
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """Exports stream their own content type; only their error answers are rendered, as JSON,
+    whatever the client's Accept header asked for (an `Accept: text/csv` must not be a 406)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+
+EXPORT_ACTIONS = {"export_csv", "export_jsonl"}
+
+
+class Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def brief(item: dict) -> str:
+    """One embedded object as a short CSV cell part: 'KZ (host)', 'azertac@120-180'."""
+    if "quote" in item:
+        return f"{item.get('source_slug')}@{item.get('start')}-{item.get('end')}"
+    for key in ("slug", "country", "code", "status", "kind", "name", "title", "text"):
+        if item.get(key) not in (None, ""):
+            ident = str(item[key])
+            break
+    else:
+        ident = json.dumps(item, cls=JSONEncoder, ensure_ascii=False)
+    if item.get("role"):
+        ident = f"{ident} ({item['role']})"
+    if item.get("date"):
+        ident = f"{ident} {item['date']}"
+    return ident
+
+
+def flat_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(brief(v) if isinstance(v, dict) else flat_cell(v) for v in value)
+    if isinstance(value, dict):
+        return brief(value)
+    return str(value)
+
+
+def json_line(record: dict) -> str:
+    return json.dumps(record, cls=JSONEncoder, ensure_ascii=False) + "\n"
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only resource: visible records only, stable order, conditional GET, exports.
+
+    Subclasses set `model`, `serializer_class`, `filterset_class` and `resource` (the plural
+    used in URLs and file names), and may override `with_relations()` to declare their
+    select_related / prefetches once for lists, details and exports alike.
+    """
+
+    model = None
+    resource = ""
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    pagination_class = ApiPagination
+    throttle_classes = [ApiAnonThrottle]
+    # Whether the model has `updated_at` (every Record); Country has not.
+    timestamped = True
+    # The shape in the whole-dataset file, when it differs from the list's.
+    dataset_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "dataset" and self.dataset_serializer_class is not None:
+            return self.dataset_serializer_class
+        return super().get_serializer_class()
+
+    def get_queryset(self) -> QuerySet:
+        base = self.model.objects
+        qs = base.visible_to(self.request.user) if self.timestamped else base.all()
+        return self.with_relations(qs)
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        return qs
+
+    @property
+    def staff(self) -> bool:
+        return sees_drafts(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "staff": self.staff}
+
+    def get_content_negotiator(self):
+        if getattr(self, "action", None) in EXPORT_ACTIONS:
+            return JSONOnlyNegotiation()
+        return super().get_content_negotiator()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return stable_order(super().filter_queryset(queryset))
+
+    # Conditional GET --------------------------------------------------------------------
+
+    def validators(self, qs: QuerySet) -> tuple[str, object, int]:
+        """(ETag, Last-Modified, row count) from one aggregate query over `qs`."""
+        if self.timestamped:
+            found = qs.order_by().aggregate(rows=Count("pk"), last=Max("updated_at"))
+        else:
+            found = qs.order_by().aggregate(rows=Count("pk"), last=Max("pk"))
+        last = found["last"]
+        renderer = getattr(self.request, "accepted_renderer", None)
+        token = "|".join(
+            [
+                str(DATASET_FORMAT_VERSION),
+                pacta_version(),
+                self.request.get_full_path(),
+                getattr(renderer, "format", ""),
+                "staff" if self.staff else "public",
+                str(found["rows"]),
+                last.isoformat() if hasattr(last, "isoformat") else str(last),
+            ]
+        )
+        etag = 'W/"' + hashlib.sha256(token.encode()).hexdigest()[:32] + '"'
+        return etag, (last if self.timestamped else None), found["rows"]
+
+    def conditional(self, qs: QuerySet):
+        etag, last_modified, rows = self.validators(qs)
+        timestamp = last_modified.timestamp() if last_modified is not None else None
+        not_modified = get_conditional_response(
+            self.request._request, etag=etag, last_modified=timestamp
+        )
+        return not_modified, etag, timestamp, rows
+
+    @staticmethod
+    def stamp(response, etag: str, timestamp: float | None):
+        response["ETag"] = etag
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        not_modified, etag, timestamp, rows = self.conditional(queryset)
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, timestamp)
+        self.paginator.known_count = rows
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.stamp(self.get_paginated_response(serializer.data), etag, timestamp)
+
+    def retrieve(self, request, *args, **kwargs):
+        lookup = {
+            self.lookup_field: self.lookup_value(
+                kwargs[self.lookup_url_kwarg or self.lookup_field]
+            )
+        }
+        matching = self.get_queryset().filter(**lookup)
+        not_modified, etag, timestamp, rows = self.conditional(matching)
+        if rows == 0:
+            raise exceptions.NotFound()
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, timestamp)
+        instance = matching.get()
+        self.check_object_permissions(request, instance)
+        serializer = self.get_serializer(instance)
+        return self.stamp(Response(serializer.data), etag, timestamp)
+
+    def lookup_value(self, raw: str) -> str:
+        return raw
+
+    # Exports ----------------------------------------------------------------------------
+
+    def export_records(self) -> Iterator[dict]:
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            yield serializer.to_representation(instance)
+
+    def export_columns(self) -> list[str]:
+        return list(self.get_serializer().fields)
+
+    @extend_schema(
+        summary="CSV export of the filtered list",
+        description=(
+            "Every record the same filters select (no pagination), streamed. List fields "
+            "hold their items separated by `;`."
+        ),
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
+    )
+    def export_csv(self, request, *args, **kwargs):
+        records = self.export_records()
+        columns = self.export_columns()
+        first = next(records, None)  # validates the filters before the 200 is sent
+
+        def rows() -> Iterator[str]:
+            writer = csv.writer(Echo())
+            yield writer.writerow(columns)
+            if first is None:
+                return
+            for record in chain_first(first, records):
+                yield writer.writerow([flat_cell(record.get(column)) for column in columns])
+
+        return streaming(rows(), "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
+
+    @extend_schema(
+        summary="JSON Lines export of the filtered list",
+        description="Every record the same filters select, one JSON object per line, streamed.",
+        responses={(200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR), 400: None},
+    )
+    def export_jsonl(self, request, *args, **kwargs):
+        records = self.export_records()
+        first = next(records, None)
+
+        def lines() -> Iterator[str]:
+            if first is None:
+                return
+            for record in chain_first(first, records):
+                yield json_line(record)
+
+        return streaming(
+            lines(), "application/jsonl; charset=utf-8", f"pacta-{self.resource}.jsonl"
+        )
+
+
+def chain_first(first: dict, rest: Iterable[dict]) -> Iterator[dict]:
+    yield first
+    yield from rest
+
+
+def streaming(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stable_order(qs: QuerySet) -> QuerySet:
+    """Append the primary key to whatever order applies, so that pages never overlap or skip
+    a record when two rows tie on date or title."""
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    if not any(isinstance(term, str) and term.lstrip("-") in {"pk", "id"} for term in ordering):
+        ordering.append("pk")
+    return qs.order_by(*ordering)

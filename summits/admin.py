@@ -1,0 +1,260 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Prefetch
+
+from agreements.models import Document
+from seeds.admin import CitationInline
+from summits.admin_base import (
+    AnalystEditsMixin,
+    CollectionInlineMixin,
+    RecordAdmin,
+    country_filter,
+    year_filter,
+)
+from summits.models import (
+    Body,
+    Country,
+    Meeting,
+    MeetingCountry,
+    MeetingPerson,
+    Office,
+    Organization,
+    Person,
+    Sector,
+)
+
+DATE_MORE = ("date_text", "year_inferred", "inference")
+
+
+@admin.register(Country)
+class CountryAdmin(AnalystEditsMixin, admin.ModelAdmin):
+    """ISO 3166-1 reference data: analysts correct how texts name a country, nothing else."""
+
+    list_display = ("code", "name", "adjective", "aliases")
+    search_fields = ("code", "name", "official_name", "adjective", "aliases")
+    fields = ("code", "name", "official_name", "adjective", "aliases")
+    readonly_fields = ("code", "name", "official_name")
+    list_per_page = 100
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class OfficeInline(CollectionInlineMixin, admin.TabularInline):
+    model = Office
+    seed_collection = "offices"
+    fields = ("title", "country", "start_date", "start_precision", "end_date", "end_precision")
+    autocomplete_fields = ("country",)
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    slug_from = "name"
+    list_display = ("name", "country", "wikidata_id", "meeting_count", "status", "updated_at")
+    list_filter = ("status", ("country", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("country",)
+    search_fields = ("name", "slug", "aliases", "wikidata_id")
+    autocomplete_fields = ("country",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "country", "status", "summary")}),
+        ("More", {"classes": ("collapse",), "fields": ("aliases", "wikidata_id")}),
+    )
+    inlines = (OfficeInline, CitationInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_total=Count("attendances"))
+
+    @admin.display(description="meetings", ordering="meeting_total")
+    def meeting_count(self, obj) -> int:
+        return obj.meeting_total
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RecordAdmin):
+    slug_from = "name"
+    list_display = ("name", "kind", "country", "status", "updated_at")
+    list_filter = ("status", "kind", ("country", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("country",)
+    search_fields = ("name", "slug", "aliases")
+    autocomplete_fields = ("country",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "country", "status", "summary")}),
+        ("More", {"classes": ("collapse",), "fields": ("aliases",)}),
+    )
+    inlines = (CitationInline,)
+
+
+@admin.register(Body)
+class BodyAdmin(RecordAdmin):
+    slug_from = "name"
+    list_display = ("name", "kind", "member_list", "session_count", "status", "updated_at")
+    list_filter = ("status", "kind", country_filter("members", "bodies"))
+    search_fields = ("name", "slug")
+    autocomplete_fields = ("members",)
+    fieldsets = ((None, {"fields": ("name", "slug", "kind", "members", "status", "summary")}),)
+    inlines = (CitationInline,)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(session_total=Count("sessions", distinct=True))
+            .prefetch_related("members")
+        )
+
+    @admin.display(description="members")
+    def member_list(self, obj) -> str:
+        return ", ".join(country.name for country in obj.members.all())
+
+    @admin.display(description="sessions", ordering="session_total")
+    def session_count(self, obj) -> int:
+        return obj.session_total
+
+
+class MeetingCountryInline(CollectionInlineMixin, admin.TabularInline):
+    model = MeetingCountry
+    seed_collection = "countries"
+    autocomplete_fields = ("country",)
+    fields = ("country", "role")
+    extra = 2
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")
+
+
+class MeetingPersonInline(CollectionInlineMixin, admin.TabularInline):
+    model = MeetingPerson
+    seed_collection = "persons"
+    autocomplete_fields = ("person",)
+    fields = ("person", "role")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class DocumentInline(admin.TabularInline):
+    """The documents of a meeting or package; open one for its parties and status."""
+
+    model = Document
+    fields = ("title", "slug", "kind", "date", "date_precision", "status")
+    readonly_fields = ("status",)
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+    extra = 0
+
+
+class MeetingDocumentInline(DocumentInline):
+    fk_name = "meeting"
+    verbose_name_plural = "documents signed or adopted at this meeting"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RecordAdmin):
+    list_display = (
+        "title",
+        "date_display",
+        "kind",
+        "host_country",
+        "city",
+        "participants",
+        "document_count",
+        "status",
+    )
+    list_display_links = ("title",)
+    list_filter = (
+        "status",
+        "kind",
+        country_filter("countries", "participations"),
+        year_filter("start_date"),
+        ("body", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("host_country", "body")
+    search_fields = ("title", "slug", "city", "summary", "countries__name")
+    date_hierarchy = "start_date"
+    autocomplete_fields = ("host_country", "body", "parent", "sectors")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "kind",
+                    "status",
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    ("host_country", "city"),
+                )
+            },
+        ),
+        ("Context", {"fields": ("body", "session_number", "parent", "sectors", "formats")}),
+        ("Summary", {"fields": ("summary",)}),
+        ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
+    )
+    inlines = (MeetingCountryInline, MeetingPersonInline, MeetingDocumentInline, CitationInline)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(document_total=Count("documents", distinct=True))
+            .prefetch_related(
+                Prefetch(
+                    "participations", queryset=MeetingCountry.objects.select_related("country")
+                )
+            )
+        )
+
+    @admin.display(description="date", ordering="start_date")
+    def date_display(self, obj) -> str:
+        return obj.date_display
+
+    @admin.display(description="countries")
+    def participants(self, obj) -> str:
+        return ", ".join(p.country.name for p in obj.participations.all())
+
+    @admin.display(description="documents", ordering="document_total")
+    def document_count(self, obj) -> int:
+        return obj.document_total
+
+
+User = get_user_model()
+
+
+class PactaUserAdmin(UserAdmin):
+    """Editors manage accounts through groups; only a superuser grants superuser status or
+    permissions one by one, so an Editor cannot raise their own rights."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ("is_superuser", "user_permissions")
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, PactaUserAdmin)

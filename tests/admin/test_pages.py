@@ -1,0 +1,75 @@
+"""Every admin an Analyst uses opens: its changelist, its add page and a change page."""
+
+import pytest
+from django.contrib import admin
+
+from tests.admin.conftest import change_url, changelist_url
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+CONTENT = [model for model in REGISTERED if model._meta.app_label != "auth"]
+
+
+@pytest.mark.parametrize("model", CONTENT, ids=lambda model: model._meta.label)
+def test_an_analyst_opens_every_changelist_add_and_change_page(seeded, analyst_client, model):
+    response = analyst_client.get(changelist_url(model))
+    assert response.status_code == 200
+    model_admin = admin.site._registry[model]
+    add = analyst_client.get(changelist_url(model) + "add/")
+    if model._meta.model_name == "country":
+        assert add.status_code == 403  # reference data: nobody adds a country
+    else:
+        assert add.status_code == 200
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the seed has no {model._meta.verbose_name}"
+    change = analyst_client.get(change_url(obj))
+    assert change.status_code == 200
+    assert change.context["original"].pk == obj.pk
+    if getattr(model_admin, "search_fields", None):
+        searched = analyst_client.get(changelist_url(model), {"q": str(obj)[:10]})
+        assert searched.status_code == 200
+
+
+@pytest.mark.parametrize("model", CONTENT, ids=lambda model: model._meta.label)
+def test_every_content_admin_can_be_searched_for_autocomplete(model):
+    assert admin.site._registry[model].search_fields
+
+
+@pytest.mark.parametrize(
+    "model",
+    [model for model in CONTENT if hasattr(model, "history")],
+    ids=lambda model: model._meta.label,
+)
+def test_history_page_opens_for_every_tracked_model(seeded, analyst_client, model):
+    obj = model._default_manager.order_by("pk").first()
+    response = analyst_client.get(change_url(obj).replace("/change/", "/history/"))
+    assert response.status_code == 200
+
+
+def test_change_pages_link_to_the_public_page(seeded, analyst_client):
+    from summits.models import Meeting
+
+    meeting = Meeting.objects.get(slug="az-kz-supreme-interstate-council-2")
+    response = analyst_client.get(change_url(meeting))
+    assert b"View on site" in response.content
+
+
+def test_the_meeting_changelist_shows_the_facts_an_analyst_scans_for(seeded, analyst_client):
+    from summits.models import Meeting
+
+    response = analyst_client.get(changelist_url(Meeting))
+    content = response.content.decode()
+    assert "Supreme Interstate Council" in content
+    assert "Azerbaijan, Kazakhstan" in content or "Kazakhstan, Azerbaijan" in content
+    filters = analyst_client.get(changelist_url(Meeting), {"country": "AZ", "status": "published"})
+    assert filters.status_code == 200
+    assert filters.context["cl"].result_count >= 1
+
+
+def test_a_country_is_reference_data(seeded, analyst_client):
+    from summits.models import Country
+
+    kazakhstan = Country.objects.get(code="KZ")
+    response = analyst_client.get(change_url(kazakhstan))
+    form = response.context["adminform"].form
+    assert set(form.fields) == {"adjective", "aliases"}
+    assert response.context["has_delete_permission"] is False

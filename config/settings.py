@@ -162,6 +162,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("PACTA_API_ANON_RATE", "120/minute")},
+    # How many proxies overwrite X-Forwarded-For in front of Pacta; 0 trusts only the socket's
+    # address. Left unset, DRF would believe a header any client can forge.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -175,6 +178,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every dated model shares one precision choice set; name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "summits.models.DatePrecision"},
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"

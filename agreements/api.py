@@ -33,8 +33,10 @@ class DocumentViewSet(RecordViewSet):
     filterset_class = DocumentFilter
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
-        parties = DocumentParty.objects.select_related("country").only(
-            "document", "role", "country__code"
+        parties = (
+            DocumentParty.objects.select_related("country")
+            .only("document", "role", "country__code")
+            .order_by("country__code")
         )
         signings = DocumentSignatory.objects.select_related("person").only(
             "document", "role", "person__slug", "person__name"
@@ -74,8 +76,10 @@ class PackageViewSet(RecordViewSet):
     filterset_class = PackageFilter
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
-        participations = MeetingCountry.objects.select_related("country").only(
-            "meeting", "country__code"
+        participations = (
+            MeetingCountry.objects.select_related("country")
+            .only("meeting", "country__code")
+            .order_by("country__code")
         )
         return (
             qs.select_related("meeting")
@@ -99,8 +103,10 @@ class ProjectViewSet(RecordViewSet):
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
         staff = self.staff
-        countries = ProjectCountry.objects.select_related("country").only(
-            "project", "role", "country__code"
+        countries = (
+            ProjectCountry.objects.select_related("country")
+            .only("project", "role", "country__code")
+            .order_by("country__code")
         )
         organizations = ProjectOrganization.objects.select_related("organization").only(
             "project", "role", "organization__slug", "organization__name"

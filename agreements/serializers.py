@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.models import Document, Package, Project
@@ -154,9 +155,8 @@ class PackageSerializer(CitedMixin, DescribedModel):
     meeting = TitledLinkSerializer(
         read_only=True, allow_null=True, help_text="The meeting where it was announced, or null."
     )
-    countries = CodesField(
-        source="meeting.participations",
-        help_text="ISO codes of the countries at the package's meeting.",
+    countries = serializers.SerializerMethodField(
+        help_text="ISO codes of the countries at the package's meeting; empty without one."
     )
     documents = TitledLinkSerializer(
         many=True, read_only=True, help_text="The documents of the package identified so far."
@@ -179,6 +179,12 @@ class PackageSerializer(CitedMixin, DescribedModel):
             "summary",
             "citations",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, package) -> list[str]:
+        if package.meeting is None:
+            return []
+        return [row.country.code for row in package.meeting.participations.all()]
 
 
 class MilestoneSerializer(Described):

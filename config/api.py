@@ -17,6 +17,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from agreements.api import DocumentViewSet, PackageViewSet, ProjectViewSet
+from config import api_schema  # noqa: F401  (registers the OpenAPI filter extension)
 from config.api_support import (
     DATASET_FORMAT_VERSION,
     EXPORT_CHUNK_SIZE,

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -390,9 +391,28 @@ def streaming(content: Iterator[str], content_type: str, filename: str) -> Strea
 
 
 def stable_order(qs: QuerySet) -> QuerySet:
-    """Append the primary key to whatever order applies, so that pages never overlap or skip
-    a record when two rows tie on date or title."""
-    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
-    if not any(isinstance(term, str) and term.lstrip("-") in {"pk", "id"} for term in ordering):
-        ordering.append("pk")
-    return qs.order_by(*ordering)
+    """The requested (or the model's) order, made total and portable: undated records last on
+    every database (PostgreSQL would put them first when descending, SQLite last), then the
+    primary key, so that pages never overlap or skip a record when two rows tie."""
+    terms = []
+    for term in list(qs.query.order_by) or list(qs.model._meta.ordering):
+        if not isinstance(term, str) or term.lstrip("-") in {"pk", "id"}:
+            terms.append(term)
+            continue
+        name = term.lstrip("-")
+        if not nullable(qs.model, name):
+            terms.append(term)
+        elif term.startswith("-"):
+            terms.append(F(name).desc(nulls_last=True))
+        else:
+            terms.append(F(name).asc(nulls_last=True))
+    return qs.order_by(*terms, "pk")
+
+
+def nullable(model, path: str) -> bool:
+    if "__" in path:
+        return True
+    try:
+        return model._meta.get_field(path).null
+    except FieldDoesNotExist:
+        return True

@@ -107,8 +107,10 @@ class MeetingViewSet(RecordViewSet):
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
         staff = self.staff
-        participations = MeetingCountry.objects.select_related("country").only(
-            "meeting", "role", "country__code"
+        participations = (
+            MeetingCountry.objects.select_related("country")
+            .only("meeting", "role", "country__code")
+            .order_by("country__code")
         )
         attendances = MeetingPerson.objects.select_related("person").only(
             "meeting", "role", "person__slug", "person__name"

@@ -25,12 +25,14 @@ migrate: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 
 seed: migrate
+	$(RUN_ENV) $(BIN)/python manage.py ensure_roles
 	$(RUN_ENV) $(BIN)/python manage.py seed
 
 run: seed
 	@echo ""
 	@echo "Pacta is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "To create an analyst account, in another terminal:  $(BIN)/python manage.py createsuperuser"
+	@echo "To create an analyst account (you type the password), in another terminal:"
+	@echo "    $(BIN)/python manage.py create_analyst <username>            (add --editor for an Editor)"
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -1,0 +1,231 @@
+"""The shape every public list shares: the API's FilterSet, facet counts, sorting, pages, exports.
+
+Filters live in the query string, so a filtered view is a URL to share. Each facet is one
+GROUP BY over the rows the *other* filters leave, so its counts say what a click would give;
+the number of facets is fixed per list, so the page costs the same queries at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import ListView
+
+from summits.citing import is_preview
+
+FACET_LIMIT = 25
+# Parameters that belong to the page, not to the rows: never forwarded to an export.
+PAGE_PARAMS = ("page",)
+
+
+def api_url(name: str, **kwargs) -> str | None:
+    """A URL of the REST API, or None while a deployment runs without that route."""
+    try:
+        return reverse(f"api:{name}", kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    """`counts(ids)` returns (value, label, count) rows for the records whose pk is in ids."""
+
+    param: str
+    label: str
+    counts: Callable[[QuerySet], list[tuple[object, str, int]]]
+
+
+def kind_counts(field_name: str, choices) -> Callable[[QuerySet], list]:
+    labels = dict(choices)
+
+    def counts(ids: QuerySet) -> list:
+        rows = (
+            ids.model.objects.filter(pk__in=ids)
+            .values(field_name)
+            .annotate(n=Count("pk"))
+            .order_by("-n", field_name)
+        )
+        return [
+            (row[field_name], labels.get(row[field_name], row[field_name]), row["n"])
+            for row in rows[:FACET_LIMIT]
+        ]
+
+    return counts
+
+
+def year_counts(date_field: str) -> Callable[[QuerySet], list]:
+    def counts(ids: QuerySet) -> list:
+        rows = (
+            ids.model.objects.filter(pk__in=ids, **{f"{date_field}__isnull": False})
+            .annotate(year=ExtractYear(date_field))
+            .values("year")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-year")
+        )
+        return [(row["year"], str(row["year"]), row["n"]) for row in rows[:FACET_LIMIT]]
+
+    return counts
+
+
+def related_counts(
+    model, owner: str, value_field: str, label_field: str | None = None, choices=None
+) -> Callable[[QuerySet], list]:
+    """Counts through a related table: `model` rows whose `owner` is one of the records."""
+    labels = dict(choices or ())
+
+    def counts(ids: QuerySet) -> list:
+        fields = [value_field] + ([label_field] if label_field else [])
+        rows = (
+            model.objects.filter(**{f"{owner}__in": ids})
+            .values(*fields)
+            .annotate(n=Count(owner, distinct=True))
+            .order_by("-n", label_field or value_field)
+        )
+        return [
+            (
+                row[value_field],
+                row[label_field]
+                if label_field
+                else labels.get(row[value_field], row[value_field]),
+                row["n"],
+            )
+            for row in rows[:FACET_LIMIT]
+        ]
+
+    return counts
+
+
+def query_string(params: QueryDict, **changes) -> str:
+    """The current query string with some parameters set (a value) or removed (None)."""
+    params = params.copy()
+    for name in PAGE_PARAMS:
+        params.pop(name, None)
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def friendlier_widgets(form: forms.Form) -> None:
+    """Checkboxes and date pickers on the page; the API reads the same parameters."""
+    for field in form.fields.values():
+        if isinstance(field, forms.MultipleChoiceField):
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"})
+
+
+class PublishedMixin:
+    """Public pages start from visible_to(): drafts are 404 to the public, staff may preview."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = is_preview(self.request.user)
+        return context
+
+
+class FacetedListView(PublishedMixin, ListView):
+    """A list filtered by `filterset_class`, as the API filters, with facets and exports."""
+
+    template_name = "records/list.html"
+    paginate_by = 25
+    filterset_class = None
+    facets: tuple[Facet, ...] = ()
+    # Shown up front; the FilterSet's other fields sit under "More filters".
+    main_filters: tuple[str, ...] = ("q", "country", "year", "kind")
+    api_basename: str = ""
+    row_template: str = ""
+    heading: str = ""
+    intro: str = ""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def visible_queryset(self) -> QuerySet:
+        return super().get_queryset()
+
+    def get_queryset(self) -> QuerySet:
+        self.base_queryset = self.visible_queryset()
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.base_queryset, request=self.request
+        )
+        if not self.filterset.is_valid():
+            return self.base_queryset.none()
+        return self.filterset.qs
+
+    def facet_values(self) -> list[tuple[Facet, list[FacetValue]]]:
+        if not self.filterset.is_valid():
+            return []
+        params = self.request.GET
+        result = []
+        for facet in self.facets:
+            others = params.copy()
+            others.pop(facet.param, None)
+            rows = self.filterset_class(others, queryset=self.base_queryset).qs
+            ids = rows.order_by().values("pk")
+            current = {
+                value.upper() if facet.param == "country" else value
+                for value in params.getlist(facet.param)
+            }
+            values = []
+            for value, label, count in facet.counts(ids):
+                selected = str(value) in current
+                url = query_string(params, **{facet.param: None if selected else value})
+                values.append(FacetValue(str(value), label, count, url, selected))
+            result.append((facet, values))
+        return result
+
+    def export_links(self) -> list[tuple[str, str]]:
+        suffix = query_string(self.request.GET).lstrip("?")
+        links = []
+        for fmt, label in (("csv", "CSV"), ("jsonl", "JSON Lines")):
+            url = api_url(f"{self.api_basename}-export-{fmt}")
+            if url:
+                links.append((label, f"{url}?{suffix}" if suffix else url))
+        return links
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        friendlier_widgets(form)
+        context.update(
+            filterset=self.filterset,
+            main_fields=[form[name] for name in self.main_filters if name in form.fields],
+            more_fields=[
+                form[name]
+                for name in form.fields
+                if name not in self.main_filters and name != "ordering"
+            ],
+            ordering_field=form["ordering"] if "ordering" in form.fields else None,
+            facets=self.facet_values(),
+            export_links=self.export_links(),
+            row_template=self.row_template,
+            heading=self.heading or self.model._meta.verbose_name_plural.capitalize(),
+            intro=self.intro,
+            is_filtered=any(key not in PAGE_PARAMS for key in self.request.GET),
+            api_list_url=api_url(f"{self.api_basename}-list"),
+        )
+        return context

@@ -1266,7 +1266,12 @@ def generate(
                 report.deleted = delete_generated(log)
             writer = Writer(log, report)
             Generator(plan, random.Random(seed), writer).run(log)
+            finishing = time.monotonic()
             writer.finish()
+            log(f"  sequences and ANALYZE done in {time.monotonic() - finishing:.1f} s")
+            committing = time.monotonic()
+        # PostgreSQL checks the deferred foreign keys of every new row here.
+        log(f"  commit done in {time.monotonic() - committing:.1f} s")
     except IntegrityError as exc:
         raise GenerateError(f"Nothing was written: {exc}") from exc
     finally:

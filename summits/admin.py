@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -9,6 +10,7 @@ from summits.admin_base import (
     AnalystEditsMixin,
     CollectionInlineMixin,
     RecordAdmin,
+    VersionedForm,
     country_filter,
     year_filter,
 )
@@ -25,6 +27,10 @@ from summits.models import (
 )
 
 DATE_MORE = ("date_text", "year_inferred", "inference")
+
+admin.site.site_header = "Pacta: the analysts' workspace"
+admin.site.site_title = "Pacta admin"
+admin.site.index_title = "Meetings, documents, projects and their sources"
 
 
 @admin.register(Country)
@@ -161,8 +167,19 @@ class MeetingDocumentInline(DocumentInline):
     verbose_name_plural = "documents signed or adopted at this meeting"
 
 
+class MeetingForm(VersionedForm):
+    # Ticked boxes rather than a JSON list typed by hand.
+    formats = forms.MultipleChoiceField(
+        choices=Meeting.Format.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The formats the text mentions.",
+    )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
+    form = MeetingForm
     list_display = (
         "title",
         "date_display",

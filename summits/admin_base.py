@@ -243,6 +243,12 @@ class RecordAdmin(HistoryAdmin):
     list_per_page = 50
     slug_from = "title"
 
+    def get_queryset(self, request):
+        # Aggregate columns group the query, which drops Meta.ordering; the autocomplete views
+        # paginate this queryset and need a stable order.
+        ordering = self.get_ordering(request) or self.model._meta.ordering
+        return super().get_queryset(request).order_by(*ordering, "pk")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (name, dict(options)) for name, options in super().get_fieldsets(request, obj)

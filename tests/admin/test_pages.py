@@ -73,3 +73,51 @@ def test_a_country_is_reference_data(seeded, analyst_client):
     form = response.context["adminform"].form
     assert set(form.fields) == {"adjective", "aliases"}
     assert response.context["has_delete_permission"] is False
+
+
+AUTOCOMPLETED = sorted(
+    {
+        (field.model, field.name)
+        for model_admin in admin.site._registry.values()
+        for inline in [model_admin, *model_admin.inlines]
+        for name in getattr(inline, "autocomplete_fields", ())
+        for field in [(getattr(inline, "model", None) or model_admin.model)._meta.get_field(name)]
+    },
+    key=lambda pair: (pair[0]._meta.label, pair[1]),
+)
+
+
+@pytest.mark.parametrize(
+    ("source_model", "field_name"),
+    AUTOCOMPLETED,
+    ids=[f"{model._meta.label}.{name}" for model, name in AUTOCOMPLETED],
+)
+def test_every_autocomplete_answers_an_analyst(seeded, analyst_client, source_model, field_name):
+    response = analyst_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": source_model._meta.app_label,
+            "model_name": source_model._meta.model_name,
+            "field_name": field_name,
+            "term": "a",
+        },
+    )
+    assert response.status_code == 200
+    assert "results" in response.json()
+
+
+def test_meeting_formats_are_ticked_not_typed(seeded, analyst_client):
+    from summits.models import Meeting
+    from tests.admin.conftest import form_data
+
+    meeting = Meeting.objects.get(slug="az-kz-supreme-interstate-council-2")
+    data = form_data(analyst_client.get(change_url(meeting)))
+    data["formats"] = ["narrow", "expanded"]
+    assert analyst_client.post(change_url(meeting), data).status_code == 302
+    meeting.refresh_from_db()
+    assert sorted(meeting.formats) == ["expanded", "narrow"]
+    data = form_data(analyst_client.get(change_url(meeting)))
+    data["formats"] = ["a typo"]
+    response = analyst_client.post(change_url(meeting), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

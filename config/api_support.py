@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
@@ -103,11 +104,25 @@ class ApiPagination(PageNumberPagination):
     page_size = settings.API_PAGE_SIZE
     max_page_size = settings.API_MAX_PAGE_SIZE
     page_size_query_param = "page_size"
-    page_size_description = f"Records per page, 1 to {settings.API_MAX_PAGE_SIZE}."
-    page_query_description = "A page number, 1 or more (or `last`)."
+    page_size_query_description = (
+        f"Records per page, 1 to {settings.API_MAX_PAGE_SIZE} (default {settings.API_PAGE_SIZE})."
+    )
+    page_query_description = "A page number, 1 or more, or `last`."
 
     # The conditional-GET aggregate already counted the rows; the paginator reuses it.
     known_count: int | None = None
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "How many records the filters select, over all pages.",
+            "next": "URL of the next page, or null on the last.",
+            "previous": "URL of the previous page, or null on the first.",
+            "results": "This page's records.",
+        }
+        for name, description in descriptions.items():
+            envelope["properties"][name]["description"] = description
+        return envelope
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -169,6 +184,15 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
 EXPORT_ACTIONS = {"export_csv", "export_jsonl"}
 
 
+class RecordAutoSchema(AutoSchema):
+    """Exports take the list's filters; drf-spectacular only documents them for `list`."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "action", None) in EXPORT_ACTIONS:
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
+
 class Echo:
     """A file-like object whose write() hands the line back, for csv.writer in a generator."""
 
@@ -223,6 +247,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_REGEX
     pagination_class = ApiPagination
     throttle_classes = [ApiAnonThrottle]
+    schema = RecordAutoSchema()
     # Whether the model has `updated_at` (every Record); Country has not.
     timestamped = True
     # The shape in the whole-dataset file, when it differs from the list's.
@@ -282,7 +307,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     def conditional(self, qs: QuerySet):
         etag, last_modified, rows = self.validators(qs)
-        timestamp = last_modified.timestamp() if last_modified is not None else None
+        # Whole seconds: Last-Modified and If-Modified-Since carry no fractions, and a
+        # fractional time would always look newer than the date the client sends back.
+        timestamp = int(last_modified.timestamp()) if last_modified is not None else None
         not_modified = get_conditional_response(
             self.request._request, etag=etag, last_modified=timestamp
         )

@@ -7,6 +7,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import django_filters as filters
@@ -125,6 +126,26 @@ class YearFilter(filters.NumberFilter):
     field_class = YearField
 
 
+class InstantField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time the database can store: 9999-12-31T23:59-12:00 parses, but lies
+    past the last representable UTC instant and would crash the query (a 500) if let through."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "Enter a date-time between years 1 and 9999."
+                ) from None
+        return value
+
+
+class InstantFilter(filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
 class RecordFilterSet(filters.FilterSet):
     """What every resource accepts: full-text `q`, `updated_since` and `source`."""
 
@@ -133,7 +154,7 @@ class RecordFilterSet(filters.FilterSet):
         label="Search",
         help_text="Words that must all occur in the title, summary or a quote.",
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = InstantFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Updated since",

@@ -48,6 +48,9 @@ GLOSSARY = {
     "note": "An analyst's note.",
     "status": "Status code.",
     "status_label": "Human-readable label of status.",
+    "session_number": "Number of the session within its body, or null.",
+    "author": "Author, when the text names one.",
+    "published_on": "Publication date, ISO 8601; only as precise as published_precision says.",
 }
 
 

@@ -1,0 +1,138 @@
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config import api_support
+from summits.models import Meeting
+from tests.api.conftest import RESOURCES, get_json, slugs, streamed
+
+FILTERED = {
+    "meetings": "countries=AZ,KZ",
+    "documents": "country=AM",
+    "packages": "country=KG",
+    "projects": "countries=AZ,BY&ordering=name",
+    "bodies": "country=KZ",
+    "countries": "active=true",
+    "persons": "country=AZ,KZ",
+    "organizations": "country=BY",
+    "sources": "language=en",
+}
+
+
+def all_records(client, url: str) -> list[dict]:
+    records, page = [], get_json(client, url)
+    while True:
+        records += page["results"]
+        if not page["next"]:
+            return records
+        page = get_json(client, page["next"])
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_jsonl_export_matches_the_filtered_list(seeded, client, resource):
+    query = FILTERED[resource]
+    listed = all_records(client, f"/api/v1/{resource}/?{query}&page_size=2")
+    response = client.get(f"/api/v1/{resource}/export.jsonl?{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/jsonl")
+    assert response["Content-Disposition"] == f'attachment; filename="pacta-{resource}.jsonl"'
+    lines = streamed(response).splitlines()
+    assert listed, f"the seed should have {resource} for {query}"
+    assert [json.loads(line) for line in lines] == listed
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_csv_export_matches_the_filtered_list(seeded, client, resource):
+    query = FILTERED[resource]
+    listed = all_records(client, f"/api/v1/{resource}/?{query}")
+    response = client.get(f"/api/v1/{resource}/export.csv?{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="pacta-{resource}.csv"'
+    rows = list(csv.DictReader(io.StringIO(streamed(response))))
+    assert [row["slug"] for row in rows] == [record["slug"] for record in listed]
+    assert list(rows[0]) == list(listed[0])
+    for row, record in zip(rows, listed, strict=True):
+        assert row["id"] == str(record["id"])
+        assert row["url"] == record["url"]
+
+
+def test_csv_flattens_lists_with_semicolons(seeded, client):
+    response = client.get("/api/v1/meetings/export.csv?body=az-kz-supreme-interstate-council")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(streamed(response)))}
+    council = rows["az-kz-supreme-interstate-council-1"]
+    assert council["countries"] == "AZ;KZ"
+    assert council["body"] == "az-kz-supreme-interstate-council"
+    record = get_json(client, "/api/v1/meetings/az-kz-supreme-interstate-council-1/")
+    assert council["citations"].split(";") == [
+        f"{c['source_slug']}@{c['start']}-{c['end']}" for c in record["citations"]
+    ]
+    assert council["persons"].split(";") == [
+        f"{p['slug']} ({p['role']})" for p in record["persons"]
+    ]
+    assert council["year_inferred"] in {"true", "false"}
+
+
+def test_empty_exports(seeded, client):
+    csv_text = streamed(client.get("/api/v1/meetings/export.csv?year=1900"))
+    assert csv_text.splitlines() == [",".join(get_json(client, "/api/v1/meetings/")["results"][0])]
+    assert streamed(client.get("/api/v1/meetings/export.jsonl?year=1900")) == ""
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_bad_filter_in_an_export_is_a_json_400(seeded, client, suffix):
+    response = client.get(f"/api/v1/meetings/export.{suffix}?country=ZZ", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "country" in json.loads(response.content)
+
+
+def test_export_streams_chunk_by_chunk(seeded, client, monkeypatch):
+    """Rows are read from the database as the response is consumed, a chunk at a time, so
+    memory stays flat however long the export is."""
+    monkeypatch.setattr(api_support, "EXPORT_CHUNK_SIZE", 2)
+    total = Meeting.objects.published().count()
+    assert total >= 10
+    with CaptureQueriesContext(connection) as everything:
+        streamed(client.get("/api/v1/meetings/export.jsonl"))
+    with CaptureQueriesContext(connection) as first_rows:
+        response = client.get("/api/v1/meetings/export.jsonl")
+        content = iter(response.streaming_content)
+        next(content)
+        after_first_line = len(first_rows.captured_queries)
+        rest = b"".join(content)
+    assert after_first_line < len(everything.captured_queries) / 3
+    assert rest.count(b"\n") == total - 1
+
+
+def test_dataset_holds_everything_visible(seeded, client):
+    response = client.get("/api/v1/dataset.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="pacta-dataset.json"'
+    dataset = json.loads(streamed(response))
+    assert dataset["version"] == api_support.DATASET_FORMAT_VERSION
+    assert dataset["built_at"][:4].isdigit() and "T" in dataset["built_at"]
+    assert dataset["generator"] == f"Pacta {api_support.pacta_version()}"
+    assert list(dataset)[3:] == list(RESOURCES)
+    for resource in RESOURCES:
+        assert [r["slug"] for r in dataset[resource]] == slugs(
+            client, f"/api/v1/{resource}/?page_size=100"
+        ), resource
+    meeting = next(
+        m for m in dataset["meetings"] if m["slug"] == "az-kz-supreme-interstate-council-1"
+    )
+    assert meeting == get_json(client, "/api/v1/meetings/az-kz-supreme-interstate-council-1/")
+    assert all(source["text"] for source in dataset["sources"])
+
+
+def test_dataset_leaves_drafts_to_staff(seeded, client, admin_client):
+    Meeting.objects.filter(slug="cop29-baku-2024").update(status="draft")
+    public = json.loads(streamed(client.get("/api/v1/dataset.json")))
+    staff = json.loads(streamed(admin_client.get("/api/v1/dataset.json")))
+    assert "cop29-baku-2024" not in {m["slug"] for m in public["meetings"]}
+    assert "cop29-baku-2024" in {m["slug"] for m in staff["meetings"]}

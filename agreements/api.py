@@ -38,11 +38,15 @@ class DocumentViewSet(RecordViewSet):
             .only("document", "role", "country__code")
             .order_by("country__code")
         )
-        signings = DocumentSignatory.objects.select_related("person").only(
-            "document", "role", "person__slug", "person__name"
+        signings = (
+            DocumentSignatory.objects.select_related("person")
+            .only("document", "role", "person__slug", "person__name")
+            .order_by("pk")
         )
-        relations = DocumentRelation.objects.select_related("to_document").only(
-            "from_document", "kind", "to_document__slug"
+        relations = (
+            DocumentRelation.objects.select_related("to_document")
+            .only("from_document", "kind", "to_document__slug")
+            .order_by("pk")
         )
         return (
             qs.select_related("meeting", "package", "place_country", "establishes_body")
@@ -108,8 +112,10 @@ class ProjectViewSet(RecordViewSet):
             .only("project", "role", "country__code")
             .order_by("country__code")
         )
-        organizations = ProjectOrganization.objects.select_related("organization").only(
-            "project", "role", "organization__slug", "organization__name"
+        organizations = (
+            ProjectOrganization.objects.select_related("organization")
+            .only("project", "role", "organization__slug", "organization__name")
+            .order_by("pk")
         )
         return (
             qs.select_related("location_country")

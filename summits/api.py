@@ -93,7 +93,7 @@ class BodyViewSet(RecordViewSet):
             .order_by("-start_date", "session_number", "pk")
         )
         return qs.only(*own_fields(Body)).prefetch_related(
-            Prefetch("members", queryset=Country.objects.only("code")),
+            Prefetch("members", queryset=Country.objects.only("code").order_by("code")),
             Prefetch("sessions", queryset=sessions),
             citations_prefetch(),
         )
@@ -112,8 +112,10 @@ class MeetingViewSet(RecordViewSet):
             .only("meeting", "role", "country__code")
             .order_by("country__code")
         )
-        attendances = MeetingPerson.objects.select_related("person").only(
-            "meeting", "role", "person__slug", "person__name"
+        attendances = (
+            MeetingPerson.objects.select_related("person")
+            .only("meeting", "role", "person__slug", "person__name")
+            .order_by("pk")
         )
         return (
             qs.select_related("host_country", "body", "parent")

@@ -87,7 +87,7 @@ def source_html(parts: list[Segment]) -> SafeString:
             "", '<span id="c{}" class="anchor"></span>', ((c.pk,) for c in others)
         )
         also = format_html_join(
-            "",
+            ", ",
             '<a href="{}" aria-label="Also supports {}: {}">{}</a>',
             (
                 (record.url, record.kind, record.title, index)
@@ -103,7 +103,7 @@ def source_html(parts: list[Segment]) -> SafeString:
                 supports[0].kind,
                 supports[0].title,
                 part.text,
-                format_html('<sup class="refs">{}</sup>', also) if len(supports) > 1 else "",
+                format_html('<sup class="refs">[{}]</sup>', also) if len(supports) > 1 else "",
             )
         )
     return mark_safe("".join(html))

@@ -256,9 +256,9 @@ def network(meetings: QuerySet, documents: QuerySet) -> Network:
 def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
     if not net.countries:
         return mark_safe("")
-    width, height = 720, 520
+    width, height = 640, 500
     cx, cy = width / 2, height / 2
-    radius = min(cx, cy) - 90
+    radius = min(cx - 110, cy - 40)
     count = len(net.countries)
     position = {}
     for index, country in enumerate(net.countries):

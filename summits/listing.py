@@ -130,6 +130,10 @@ def friendlier_widgets(form: forms.Form) -> None:
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
         elif isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"})
+    if "ordering" in form.fields:
+        ordering = form.fields["ordering"]
+        ordering.label = "Sort by"
+        ordering.choices = [("", "Default order"), *list(ordering.choices)[1:]]
 
 
 class PublishedMixin:
@@ -213,11 +217,13 @@ class FacetedListView(PublishedMixin, ListView):
         friendlier_widgets(form)
         context.update(
             filterset=self.filterset,
-            main_fields=[form[name] for name in self.main_filters if name in form.fields],
+            # The search box up front; the facets above cover the usual filters, so every
+            # other field waits under "More filters" and a phone reaches the rows sooner.
+            main_fields=[form[name] for name in self.main_filters[:1] if name in form.fields],
             more_fields=[
                 form[name]
-                for name in form.fields
-                if name not in self.main_filters and name != "ordering"
+                for name in dict.fromkeys([*self.main_filters[1:], *form.fields])
+                if name in form.fields and name not in self.main_filters[:1] and name != "ordering"
             ],
             ordering_field=form["ordering"] if "ordering" in form.fields else None,
             facets=self.facet_values(),

@@ -478,19 +478,19 @@ class PairView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         first, second = kwargs["first"], kwargs["second"]
-        if first.lower() == second.lower():
-            raise Http404("A pair needs two different countries.")
-        canonical = sorted((first.lower(), second.lower()))
+        codes = sorted({first.upper(), second.upper()})
+        self.countries = list(Country.objects.filter(code__in=codes).order_by("code"))
+        if len(codes) != 2 or len(self.countries) != 2:
+            raise Http404("No such pair of countries.")
+        canonical = [code.lower() for code in codes]
         if [first, second] != canonical:
             return redirect("pair-detail", first=canonical[0], second=canonical[1], permanent=True)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        codes = [self.kwargs["first"].upper(), self.kwargs["second"].upper()]
-        countries = {c.code: c for c in Country.objects.filter(code__in=codes)}
-        if len(countries) != 2:
-            raise Http404("No such pair of countries.")
+        first, second = self.countries
+        codes = [first.code, second.code]
         user = self.request.user
         both = {"countries": ",".join(codes)}
         meetings = (
@@ -559,7 +559,6 @@ class PairView(TemplateView):
             for kind, date, label, title, url, record in events
         ]
         rows = charts.timeline_rows(meetings, documents, milestones)
-        first, second = countries[codes[0]], countries[codes[1]]
         context.update(
             first=first,
             second=second,

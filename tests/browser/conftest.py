@@ -105,7 +105,20 @@ def live_seeded(django_db_serialized_rollback, transactional_db):
 
     A transactional test flushes the database when it ends; serialized rollback brings the
     migrated reference data (the ISO countries) back, and the seed reloads the records.
+    Once Playwright's event loop runs, Django may hand this thread a fresh connection object
+    that lacks the serialized copy, so the rollback restores nothing: the ISO list is then
+    reloaded by the migration's own function, and the content-type cache (whose rows the
+    flush removed) is cleared.
     """
-    from seeds.load import seed
+    from importlib import import_module
 
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from seeds.load import seed
+    from summits.models import Country
+
+    if not Country.objects.exists():
+        ContentType.objects.clear_cache()
+        import_module("summits.migrations.0002_load_iso_countries").load_countries(apps, None)
     return seed()

@@ -121,3 +121,31 @@ def test_meeting_formats_are_ticked_not_typed(seeded, analyst_client):
     response = analyst_client.post(change_url(meeting), data)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_every_foreign_key_and_many_to_many_is_an_autocomplete(rf, admin_user):
+    request = rf.get("/admin/")
+    request.user = admin_user
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label == "auth":
+            continue
+        fields = set()
+        for fieldset in model_admin.get_fieldsets(request, None):
+            for entry in fieldset[1]["fields"]:
+                fields.update(entry if isinstance(entry, tuple) else (entry,))
+        for name in fields:
+            field = next((f for f in model._meta.get_fields() if f.name == name), None)
+            if field is None or not field.is_relation or name == "content_type":
+                continue
+            if name not in model_admin.autocomplete_fields:
+                missing.append(f"{model._meta.label}.{name}")
+        for inline in model_admin.get_inline_instances(request, None):
+            fk = getattr(inline, "fk_name", None)
+            for name in inline.get_fields(request, None):
+                field = next((f for f in inline.model._meta.get_fields() if f.name == name), None)
+                if field is None or not field.is_relation or name in (fk, "content_type"):
+                    continue
+                if name not in inline.autocomplete_fields:
+                    missing.append(f"{inline.model._meta.label}.{name} in {model.__name__}")
+    assert missing == []

@@ -1,5 +1,6 @@
 import getpass
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from summits.roles import AccountError, account_create
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username: str, editor: bool, email: str, **options) -> None:
+        # Refuse a taken name before anyone types a password for nothing.
+        if get_user_model()._default_manager.filter(username__iexact=username.strip()).exists():
+            raise CommandError(f"The username {username!r} is taken; no account created.")
         try:
             password = getpass.getpass("Password: ")
             again = getpass.getpass("Password (again): ")

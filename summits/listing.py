@@ -226,6 +226,16 @@ class FacetedListView(PublishedMixin, ListView):
                 if name in form.fields and name not in self.main_filters[:1] and name != "ordering"
             ],
             ordering_field=form["ordering"] if "ordering" in form.fields else None,
+            # A wrong value opens "More filters" so its message is seen; set values stay
+            # folded (the facets above show them) and are counted in the summary.
+            more_errors=any(form[name].errors for name in form.fields),
+            more_set=sum(
+                1
+                for name in form.fields
+                if name not in self.main_filters[:1]
+                and name != "ordering"
+                and self.request.GET.getlist(name)
+            ),
             facets=self.facet_values(),
             export_links=self.export_links(),
             row_template=self.row_template,

@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local run is a development run; production sets DJANGO_DEBUG=false and a real secret key.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: setup run serve migrate seed test lint format check-python clean
+.PHONY: setup run serve migrate seed test lint format check-python clean bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pacta needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -47,6 +47,17 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Pacta against Datasette on 100,000 generated meetings (bench/README.md). BENCH_DB=sqlite or
+# postgres runs one database only; the results land in bench/results/.
+BENCH_DB ?= all
+$(VENV)/.bench-installed: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+bench: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	BENCH_DB=$(BENCH_DB) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

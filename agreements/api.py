@@ -15,7 +15,13 @@ from agreements.models import (
     StatusEvent,
 )
 from agreements.serializers import DocumentSerializer, PackageSerializer, ProjectSerializer
-from config.api_support import RecordViewSet, citations_prefetch, own_fields, visible
+from config.api_support import (
+    RecordViewSet,
+    citations_prefetch,
+    own_fields,
+    published_link,
+    visible,
+)
 from summits.models import Meeting, MeetingCountry, Sector
 
 LINK = ("id", "slug", "status")
@@ -33,6 +39,7 @@ class DocumentViewSet(RecordViewSet):
     filterset_class = DocumentFilter
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
+        staff = self.staff
         parties = (
             DocumentParty.objects.select_related("country")
             .only("document", "role", "country__code")
@@ -40,6 +47,7 @@ class DocumentViewSet(RecordViewSet):
         )
         signings = (
             DocumentSignatory.objects.select_related("person")
+            .filter(**published_link("person", staff))
             .only("document", "role", "person__slug", "person__name")
             .order_by("pk")
         )
@@ -114,6 +122,7 @@ class ProjectViewSet(RecordViewSet):
         )
         organizations = (
             ProjectOrganization.objects.select_related("organization")
+            .filter(**published_link("organization", staff))
             .only("project", "role", "organization__slug", "organization__name")
             .order_by("pk")
         )

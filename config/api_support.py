@@ -60,6 +60,12 @@ def visible(qs: QuerySet, staff: bool) -> QuerySet:
     return qs if staff else qs.published()
 
 
+def published_link(relation: str, staff: bool) -> dict[str, str]:
+    """Filter for a through row (a meeting's person, a project's organization): a draft
+    person or organization stays hidden from anonymous clients, like the record itself."""
+    return {} if staff else {f"{relation}__status": "published"}
+
+
 def own_fields(model, *extra: str) -> list[str]:
     """The model's columns minus the seed bookkeeping the API never shows, for `.only()`."""
     skipped = {"seeded", "analyst_edited", "created_at", "version"}
@@ -215,6 +221,16 @@ def brief(item: dict) -> str:
     if item.get("date"):
         ident = f"{ident} {item['date']}"
     return ident
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice; quoted texts are
+# hostile input, so such a cell is prefixed with an apostrophe (OWASP's CSV injection advice).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    text = flat_cell(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def flat_cell(value) -> str:
@@ -382,7 +398,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             if first is None:
                 return
             for record in chain_first(first, records):
-                yield writer.writerow([flat_cell(record.get(column)) for column in columns])
+                yield writer.writerow([safe_cell(record.get(column)) for column in columns])
 
         return streaming(rows(), "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
 

@@ -1,7 +1,13 @@
 from django.db.models import Prefetch, QuerySet
 
 from agreements.models import Document, Package, Project
-from config.api_support import RecordViewSet, citations_prefetch, own_fields, visible
+from config.api_support import (
+    RecordViewSet,
+    citations_prefetch,
+    own_fields,
+    published_link,
+    visible,
+)
 from summits.filters import (
     BodyFilter,
     CountryFilter,
@@ -114,6 +120,7 @@ class MeetingViewSet(RecordViewSet):
         )
         attendances = (
             MeetingPerson.objects.select_related("person")
+            .filter(**published_link("person", staff))
             .only("meeting", "role", "person__slug", "person__name")
             .order_by("pk")
         )

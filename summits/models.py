@@ -204,7 +204,7 @@ class Person(Record):
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
-    search_fields = ("name", "summary")
+    search_fields = ("name", "aliases", "summary")
 
     class Meta:
         ordering = ["name"]
@@ -265,7 +265,7 @@ class Organization(Record):
     citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
-    search_fields = ("name", "summary")
+    search_fields = ("name", "aliases", "summary")
 
     class Meta:
         ordering = ["name"]

@@ -136,3 +136,34 @@ def test_dataset_leaves_drafts_to_staff(seeded, client, admin_client):
     staff = json.loads(streamed(admin_client.get("/api/v1/dataset.json")))
     assert "cop29-baku-2024" not in {m["slug"] for m in public["meetings"]}
     assert "cop29-baku-2024" in {m["slug"] for m in staff["meetings"]}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(seeded, client):
+    meeting = Meeting.objects.get(slug="az-kz-supreme-interstate-council-1")
+    meeting.summary = '=HYPERLINK("http://evil.example","click")'
+    meeting.save()
+    body = streamed(
+        client.get("/api/v1/meetings/export.csv?body=az-kz-supreme-interstate-council")
+    )
+    rows = list(csv.DictReader(io.StringIO(body)))
+    [row] = [row for row in rows if row["slug"] == meeting.slug]
+    assert row["summary"] == "'" + meeting.summary
+    assert api_support.safe_cell("-1") == "'-1"
+    assert api_support.safe_cell("Baku") == "Baku"
+
+
+def test_draft_persons_and_organizations_are_not_embedded_for_anonymous_clients(
+    seeded, client, admin_client
+):
+    from agreements.models import Project
+    from summits.models import Organization, Person
+
+    Person.objects.filter(slug="ilham-aliyev").update(status="draft")
+    Organization.objects.filter(slug="ganja-auto-plant").update(status="draft")
+    meeting = get_json(client, "/api/v1/meetings/az-kz-supreme-interstate-council-1/")
+    assert "ilham-aliyev" not in {person["slug"] for person in meeting["persons"]}
+    project = Project.objects.get(slug="ganja-tractor-and-vehicle-assembly")
+    anonymous = get_json(client, f"/api/v1/projects/{project.slug}/")
+    assert "ganja-auto-plant" not in {org["slug"] for org in anonymous["organizations"]}
+    staff = get_json(admin_client, f"/api/v1/projects/{project.slug}/")
+    assert "ganja-auto-plant" in {org["slug"] for org in staff["organizations"]}

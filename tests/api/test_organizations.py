@@ -20,3 +20,8 @@ def test_filters(seeded, client):
     universities = slugs(client, "/api/v1/organizations/?kind=university")
     assert universities == ["university-of-civil-protection-belarus"]
     assert slugs(client, "/api/v1/organizations/?q=state+oil") == ["socar"]
+
+
+def test_search_finds_an_organization_by_an_alias(seeded, client):
+    found = client.get("/api/v1/organizations/?q=socar").json()["results"]
+    assert [org["slug"] for org in found] == ["socar"]

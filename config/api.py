@@ -8,6 +8,7 @@ namespace holds `api:dataset`, `api:schema` and `api:docs`.
 import json
 from collections.abc import Iterator
 
+from csp.decorators import csp_update
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -132,10 +133,18 @@ export_urls = [
     for suffix in ("csv", "jsonl")
 ]
 
+# Swagger UI (from the vendored sidecar) injects one fixed <style> element when it starts.
+# Allow exactly that style by its hash on this page only; the browser test in
+# tests/browser/test_csp.py fails if an upgrade changes it.
+SWAGGER_UI_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+swagger_docs = csp_update({"style-src": [SWAGGER_UI_STYLE_HASH]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+)
+
 urlpatterns = [
     *export_urls,
     path("dataset.json", DatasetView.as_view(), name="dataset"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", swagger_docs, name="docs"),
     *router.urls,
 ]

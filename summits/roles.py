@@ -39,6 +39,13 @@ PART_MODELS = {
     "agreements.milestone",
     "seeds.citation",
 }
+SECURITY_PERMISSIONS = {
+    "axes.accessattempt": ("view", "delete"),
+    "axes.accessfailurelog": ("view",),
+    "axes.accesslog": ("view",),
+    "otp_totp.totpdevice": ("view", "add", "change", "delete"),
+    "otp_static.staticdevice": ("view", "add", "change", "delete"),
+}
 # ISO reference data: corrected (adjective, aliases), never added or removed.
 REFERENCE_MODELS = {"summits.country"}
 
@@ -78,6 +85,10 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     user_model = get_user_model()
     editor |= _codenames_for(user_model, ("view", "add", "change", "delete"))
     editor |= _codenames_for(Group, ("view",))
+    # Account security is user management: Editors unlock accounts locked by django-axes
+    # (by deleting the attempt) and manage staff members' two-factor devices.
+    for label, actions in SECURITY_PERMISSIONS.items():
+        editor |= _codenames_for(apps.get_model(label), actions)
     return {ANALYST: analyst, EDITOR: editor}
 
 

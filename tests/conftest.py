@@ -50,3 +50,24 @@ def run_seed():
         return out.getvalue()
 
     return run
+
+
+def verify_otp(client, user):
+    """Log `user` in with a verified two-factor device, as the production admin requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client.force_login(user)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="test device")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_verified_client(db, admin_user):
+    """A superuser's client that has passed two-factor authentication."""
+    from django.test import Client
+
+    return verify_otp(Client(), admin_user)

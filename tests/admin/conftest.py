@@ -38,11 +38,12 @@ def editor(roles):
 
 
 def client_for(user):
+    """A logged-in client that has passed two-factor authentication."""
     from django.test import Client
 
-    client = Client()
-    client.force_login(user)
-    return client
+    from tests.conftest import verify_otp
+
+    return verify_otp(Client(), user)
 
 
 @pytest.fixture

@@ -24,11 +24,17 @@ def choose(page, select_id: str, search: str, option: str) -> None:
 def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screenshot):
     from summits.models import EditorialStatus, Meeting
 
-    account_create(username="alice", password=PASSWORD)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    alice = account_create(username="alice", password=PASSWORD)
+    # Production settings (the suite's) require a second factor: a one-time backup code.
+    device = StaticDevice.objects.create(user=alice, name="backup codes")
+    device.token_set.create(token="pacta-e2e-code")
 
     page.goto(page.live_url + "/admin/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", "pacta-e2e-code")
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
 

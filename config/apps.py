@@ -1,0 +1,10 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class PactaAdminConfig(AdminConfig):
+    """Django's admin, with Pacta's site class (two-factor authentication in production).
+
+    Kept apart from the site itself, which imports models and so cannot load this early.
+    """
+
+    default_site = "config.admin_site.PactaAdminSite"

@@ -152,7 +152,12 @@ def test_every_response_carries_a_strict_content_security_policy(seeded, client,
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
-    assert directives["style-src"] == "'self'"
+    expected_styles = "'self'"
+    if url == "/api/v1/docs/":
+        from config.api import SWAGGER_UI_STYLE_HASH
+
+        expected_styles += f" {SWAGGER_UI_STYLE_HASH}"
+    assert directives["style-src"] == expected_styles
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in policy
     assert "http" not in policy

@@ -22,9 +22,9 @@ def choose(page, select_id: str, search: str, option: str) -> None:
 
 
 def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screenshot):
-    from summits.models import EditorialStatus, Meeting
-
     from django_otp.plugins.otp_static.models import StaticDevice
+
+    from summits.models import EditorialStatus, Meeting
 
     alice = account_create(username="alice", password=PASSWORD)
     # Production settings (the suite's) require a second factor: a one-time backup code.

@@ -256,9 +256,10 @@ def network(meetings: QuerySet, documents: QuerySet) -> Network:
 def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
     if not net.countries:
         return mark_safe("")
-    width, height = 640, 500
+    # Wide enough that a long name beside a node at either side ("Russian Federation") fits.
+    width, height = 760, 500
     cx, cy = width / 2, height / 2
-    radius = min(cx - 110, cy - 40)
+    radius = min(cx - 170, cy - 40)
     count = len(net.countries)
     position = {}
     for index, country in enumerate(net.countries):

@@ -53,6 +53,8 @@ BENCH_ENV = {
     "DJANGO_HSTS_SECONDS": "0",
     "PACTA_API_ANON_RATE": "100000000/second",
     "DJANGO_LOG_LEVEL": "ERROR",
+    # The shared cache a deployment of several processes uses (docs/scaling.md).
+    "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
 }
 
 # Run inside `manage.py shell`: what the endpoints need from the database, by model _meta.
@@ -219,6 +221,8 @@ def pacta_server(database: Database, port: int, workers: int):
         "--workers", str(workers), "--worker-class", "gthread", "--threads", "1",
         "--keep-alive", "5", "--timeout", "300", "--max-requests", "0",
     ]  # fmt: skip
+    # Start cold: nothing cached by an earlier run (of other code or another database).
+    database.manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
     return server(
         f"pacta-{database.name}", command, database.env(), f"http://{HOST}:{port}", "/healthz"
     )

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import json
 import tomllib
 from collections.abc import Iterable, Iterator
 from importlib import metadata
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage
 from django.db.models import Count, F, Max, Prefetch, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
@@ -32,6 +32,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
+
+from config import cache
 
 # Raised when a record's shape changes in a way a client must notice (a field removed or
 # renamed); adding a field does not raise it. Also part of every ETag.
@@ -115,7 +117,7 @@ class ApiPagination(PageNumberPagination):
     )
     page_query_description = "A page number, 1 or more, or `last`."
 
-    # The conditional-GET aggregate already counted the rows; the paginator reuses it.
+    # The conditional-GET aggregate (cached per filters) already counted the rows.
     known_count: int | None = None
 
     def get_paginated_response_schema(self, schema):
@@ -297,73 +299,113 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return stable_order(super().filter_queryset(queryset))
 
-    # Conditional GET --------------------------------------------------------------------
+    # Conditional GET and the response cache ---------------------------------------------
+    #
+    # The ETag is a digest of the URL, the representation, the viewer's visibility and the
+    # data version (config/cache.py), so an If-None-Match is answered without the database.
+    # Last-Modified and the row count come from one aggregate, cached per filters and
+    # version; an anonymous JSON answer is cached whole under the ETag's key.
 
-    def validators(self, qs: QuerySet) -> tuple[str, object, int]:
-        """(ETag, Last-Modified, row count) from one aggregate query over `qs`."""
+    def validators(self, qs: QuerySet) -> dict:
+        """{"rows": count, "last": newest change as a whole-second timestamp or None}."""
         if self.timestamped:
             found = qs.order_by().aggregate(rows=Count("pk"), last=Max("updated_at"))
-        else:
-            found = qs.order_by().aggregate(rows=Count("pk"), last=Max("pk"))
-        last = found["last"]
-        renderer = getattr(self.request, "accepted_renderer", None)
-        token = "|".join(
-            [
-                str(DATASET_FORMAT_VERSION),
-                pacta_version(),
-                self.request.get_full_path(),
-                getattr(renderer, "format", ""),
-                "staff" if self.staff else "public",
-                str(found["rows"]),
-                last.isoformat() if hasattr(last, "isoformat") else str(last),
-            ]
-        )
-        etag = 'W/"' + hashlib.sha256(token.encode()).hexdigest()[:32] + '"'
-        return etag, (last if self.timestamped else None), found["rows"]
+            last = found["last"]
+            return {"rows": found["rows"], "last": int(last.timestamp()) if last else None}
+        return {"rows": qs.order_by().count(), "last": None}
 
-    def conditional(self, qs: QuerySet):
-        etag, last_modified, rows = self.validators(qs)
-        # Whole seconds: Last-Modified and If-Modified-Since carry no fractions, and a
-        # fractional time would always look newer than the date the client sends back.
-        timestamp = int(last_modified.timestamp()) if last_modified is not None else None
-        not_modified = get_conditional_response(
-            self.request._request, etag=etag, last_modified=timestamp
+    def response_key(self) -> str:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return cache.versioned_key(
+            "api",
+            DATASET_FORMAT_VERSION,
+            pacta_version(),
+            self.request.build_absolute_uri(),
+            getattr(renderer, "format", ""),
+            getattr(self.request, "accepted_media_type", ""),
+            cache.visibility(self.request.user),
         )
-        return not_modified, etag, timestamp, rows
+
+    def validators_key(self, lookup: str = "") -> str:
+        skipped = {"page", self.paginator.page_size_query_param, "format", "ordering"}
+        return cache.versioned_key(
+            "rows",
+            self.model._meta.label,
+            cache.visibility(self.request.user),
+            lookup,
+            cache.filter_params(self.request.query_params, skipped),
+        )
+
+    def cacheable(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return not self.staff and getattr(renderer, "format", "") == "json"
+
+    def answer(self, rows, lookup: str, build):
+        """304, a cached body, or `build(queryset, known)` stamped and (for anonymous JSON)
+        cached. `rows()` makes the queryset only on a miss: filtering may itself query (a
+        country code is looked up), and a hit must not touch the database."""
+        key = self.response_key()
+        etag = cache.etag_for(key)
+        request = self.request._request
+        if request.headers.get("If-None-Match"):
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:
+                return self.stamp(not_modified, etag, None)
+        stored = django_cache.get(key) if self.cacheable() else None
+        if stored is not None:
+            content, content_type, timestamp = stored
+            not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+            if not_modified is not None:
+                return self.stamp(not_modified, etag, timestamp)
+            return self.stamp(HttpResponse(content, content_type=content_type), etag, timestamp)
+        queryset = rows()
+        known = cache.remembered(self.validators_key(lookup), lambda: self.validators(queryset))
+        if lookup and known["rows"] == 0:
+            raise exceptions.NotFound()
+        timestamp = known["last"]
+        not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, timestamp)
+        response = self.stamp(build(queryset, known), etag, timestamp)
+        if self.cacheable():
+
+            def store(rendered):
+                if rendered.status_code == 200:
+                    entry = (rendered.content, rendered["Content-Type"], timestamp)
+                    django_cache.set(key, entry, cache.response_seconds())
+
+            response.add_post_render_callback(store)
+        return response
 
     @staticmethod
-    def stamp(response, etag: str, timestamp: float | None):
+    def stamp(response, etag: str, timestamp: int | None):
         response["ETag"] = etag
         if timestamp is not None:
             response["Last-Modified"] = http_date(timestamp)
         return response
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        not_modified, etag, timestamp, rows = self.conditional(queryset)
-        if not_modified is not None:
-            return self.stamp(not_modified, etag, timestamp)
-        self.paginator.known_count = rows
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(page, many=True)
-        return self.stamp(self.get_paginated_response(serializer.data), etag, timestamp)
+        def build(queryset, known):
+            self.paginator.known_count = known["rows"]
+            page = self.paginate_queryset(queryset)
+            serializer = self.get_serializer(page, many=True)
+            return self.get_paginated_response(serializer.data)
+
+        return self.answer(lambda: self.filter_queryset(self.get_queryset()), "", build)
 
     def retrieve(self, request, *args, **kwargs):
-        lookup = {
-            self.lookup_field: self.lookup_value(
-                kwargs[self.lookup_url_kwarg or self.lookup_field]
-            )
-        }
-        matching = self.get_queryset().filter(**lookup)
-        not_modified, etag, timestamp, rows = self.conditional(matching)
-        if rows == 0:
-            raise exceptions.NotFound()
-        if not_modified is not None:
-            return self.stamp(not_modified, etag, timestamp)
-        instance = matching.get()
-        self.check_object_permissions(request, instance)
-        serializer = self.get_serializer(instance)
-        return self.stamp(Response(serializer.data), etag, timestamp)
+        value = self.lookup_value(kwargs[self.lookup_url_kwarg or self.lookup_field])
+
+        def build(matching, known):
+            instance = matching.get()
+            self.check_object_permissions(request, instance)
+            return Response(self.get_serializer(instance).data)
+
+        return self.answer(
+            lambda: self.get_queryset().filter(**{self.lookup_field: value}),
+            f"{self.lookup_field}={value}",
+            build,
+        )
 
     def lookup_value(self, raw: str) -> str:
         return raw

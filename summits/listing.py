@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import ListView
 
+from config import cache
 from summits.citing import is_preview
 
 FACET_LIMIT = 25
@@ -171,6 +173,23 @@ class FacetedListView(PublishedMixin, ListView):
     def visible_queryset(self) -> QuerySet:
         return super().get_queryset()
 
+    def counted_key(self, kind: str, params: QueryDict) -> str:
+        """Counts depend on the model, the viewer and the filters, never on the page or
+        the order; they are cached per data version (config/cache.py)."""
+        return cache.versioned_key(
+            kind,
+            type(self).__qualname__,
+            cache.visibility(self.request.user),
+            cache.filter_params(params, (*PAGE_PARAMS, "ordering")),
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs) -> Paginator:
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.is_valid():
+            key = self.counted_key("count", self.request.GET)
+            paginator.__dict__["count"] = cache.remembered(key, lambda: paginator.count)
+        return paginator
+
     def get_queryset(self) -> QuerySet:
         self.base_queryset = self.visible_queryset()
         self.filterset = self.filterset_class(
@@ -188,19 +207,26 @@ class FacetedListView(PublishedMixin, ListView):
         for facet in self.facets:
             others = params.copy()
             others.pop(facet.param, None)
-            rows = self.filterset_class(others, queryset=self.base_queryset).qs
-            ids = rows.order_by().values("pk")
             current = {
                 value.upper() if facet.param == "country" else value
                 for value in params.getlist(facet.param)
             }
+            counts = cache.remembered(
+                self.counted_key(f"facet-{facet.param}", others),
+                lambda facet=facet, others=others: facet.counts(self.rows_without(others)),
+            )
             values = []
-            for value, label, count in facet.counts(ids):
+            for value, label, count in counts:
                 selected = str(value) in current
                 url = query_string(params, **{facet.param: None if selected else value})
                 values.append(FacetValue(str(value), label, count, url, selected))
             result.append((facet, values))
         return result
+
+    def rows_without(self, others: QueryDict) -> QuerySet:
+        """The pks of the rows the other filters leave, for one facet's counts."""
+        rows = self.filterset_class(others, queryset=self.base_queryset).qs
+        return rows.order_by().values("pk")
 
     def export_links(self) -> list[tuple[str, str]]:
         suffix = query_string(self.request.GET).lstrip("?")

@@ -16,6 +16,17 @@ def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport:
         return seed()
 
 
+@pytest.fixture(autouse=True)
+def cold_cache():
+    """Responses and counts are cached per data version (config/cache.py); every test starts
+    cold, so one test's rolled-back rows are never served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db, django_db_setup) -> SeedReport:
     """The database as `manage.py seed` leaves it: the five texts and every curated record."""

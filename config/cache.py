@@ -1,0 +1,193 @@
+"""The data version, and the caches keyed by it: anonymous responses, list counts, facets.
+
+Every write to a content table (the apps summits, agreements and seeds) raises one global data
+version kept in Django's cache. Whatever is derived from the data (an ETag, a rendered page, a
+list count, facet counts) is stored under a key holding the version it was computed at, so a
+write invalidates everything at once and nothing needs to be deleted.
+
+Writes are noticed at the SQL level, by an execute wrapper on every connection, not by model
+signals: `queryset.update()`, `bulk_create`, many-to-many changes, cascades and raw SQL bump
+the version too. Each write bumps it at once, and a transaction's writes once more when it
+commits, so a reader that cached the old rows during the transaction loses them at commit.
+
+With a shared cache (CACHE_URL=redis://…) the version is exact across any number of app
+servers. With the default in-process cache each process keeps its own version, which another
+process's write cannot raise; there the version expires after LOCAL_VERSION_SECONDS, which
+bounds how stale a page can be. Several processes without a shared cache should set CACHE_URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+
+VERSION_KEY = "pacta:data-version"
+LOCAL_VERSION_SECONDS = 10
+# INSERT INTO / UPDATE / DELETE FROM / TRUNCATE a table of the content apps (their history
+# tables included); Django quotes names with " on SQLite and PostgreSQL.
+CONTENT_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?'
+    r"(?:summits|agreements|seeds)_",
+    re.IGNORECASE,
+)
+
+
+def response_seconds() -> int:
+    """How long a cached response or count lives at most, even without a write."""
+    return int(getattr(settings, "PACTA_CACHE_SECONDS", 600))
+
+
+def shared_cache() -> bool:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def data_version() -> str:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        # A fresh start (or an evicted key): a time-based value, so a version is never
+        # reused and no entry computed before the restart can be mistaken for current.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=version_seconds())
+        value = cache.get(VERSION_KEY, time.time_ns())
+    return str(value)
+
+
+def version_seconds() -> int | None:
+    return None if shared_cache() else LOCAL_VERSION_SECONDS
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or it expired): any new one invalidates
+        cache.add(VERSION_KEY, time.time_ns(), timeout=version_seconds())
+
+
+def is_content_write(sql) -> bool:
+    return bool(CONTENT_WRITE.match(sql if isinstance(sql, str) else str(sql)))
+
+
+def note_write(connection) -> None:
+    # At once: in autocommit the row is visible already, and a test's transaction never
+    # commits. Inside a transaction, again at its commit (once, however many writes).
+    bump_data_version()
+    if connection.in_atomic_block and not any(
+        func is bump_data_version for _, func, _ in connection.run_on_commit
+    ):
+        connection.on_commit(bump_data_version)
+
+
+def watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if is_content_write(sql):
+        note_write(context["connection"])
+    return result
+
+
+def watch(connection, **kwargs) -> None:
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def install() -> None:
+    """Watch every connection opened from now on, and those already open."""
+    connection_created.connect(watch, dispatch_uid="pacta-data-version")
+    for connection in connections.all(initialized_only=True):
+        watch(connection)
+
+
+# Keys ---------------------------------------------------------------------------------------
+
+
+def versioned_key(kind: str, *parts: object) -> str:
+    """A cache key for `kind` computed from `parts` at the current data version."""
+    text = "\x1f".join(str(part) for part in (*parts, data_version()))
+    return f"pacta:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def filter_params(params, skipped: Iterable[str] = ()) -> str:
+    """The parameters that select rows, in a stable order: the same filters in any order,
+    on any page or sorted any way, count the same rows."""
+    skipped = set(skipped)
+    items = sorted((key, values) for key, values in params.lists() if key not in skipped)
+    return repr(items)
+
+
+def remembered(key: str, compute: Callable[[], object]):
+    """The cached value under `key`, or `compute()` stored there."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, response_seconds())
+    return value
+
+
+def visibility(user) -> str:
+    return "staff" if user is not None and user.is_active and user.is_staff else "public"
+
+
+def etag_for(key: str) -> str:
+    return 'W/"' + key.rsplit(":", 1)[-1][:32] + '"'
+
+
+# The public pages ---------------------------------------------------------------------------
+
+UNCACHED_PREFIXES = ("/admin/", "/api/", "/static/", "/healthz")
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous GETs of the public pages from the cache, without the database.
+
+    Staff and any signed-in user always get a fresh page (staff see drafts). Only complete
+    200 HTML answers that set no cookie are stored; the API caches in its viewsets, where the
+    throttle and content negotiation have already run. Every cached page has an ETag, so a
+    client that sends it back gets a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.cacheable(request):
+            return self.get_response(request)
+        key = versioned_key("page", request.build_absolute_uri())
+        etag = etag_for(key)
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            return not_modified
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if self.storable(response):
+            response["ETag"] = etag
+            cache.set(key, (response.content, dict(response.items())), response_seconds())
+        return response
+
+    @staticmethod
+    def cacheable(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and not request.path.startswith(UNCACHED_PREFIXES)
+            and not request.user.is_authenticated
+        )
+
+    @staticmethod
+    def storable(response: HttpResponse) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+        )

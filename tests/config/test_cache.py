@@ -1,0 +1,249 @@
+"""The data version and the caches keyed by it (config/cache.py): hits cost no query, every
+kind of write invalidates, staff never see an anonymous copy, counts are cached per filter."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from config.cache import bump_data_version, data_version, is_content_write
+from seeds.models import Source
+from seeds.services import citation_create
+from summits.models import EditorialStatus, Meeting
+from summits.services import records_publish
+
+COUNCIL = "az-kz-supreme-interstate-council-1"
+CACHED_URLS = [
+    "/api/v1/meetings/",
+    "/api/v1/meetings/?countries=AZ,KZ&page_size=2",
+    f"/api/v1/meetings/{COUNCIL}/",
+    "/api/v1/countries/AZ/",
+    "/meetings/",
+    "/meetings/?country=AZ&kind=summit",
+    f"/meetings/{COUNCIL}/",
+    "/",
+]
+
+
+def titles(client, url: str = "/api/v1/meetings/?page_size=100") -> list[str]:
+    return [row["title"] for row in json.loads(client.get(url).content)["results"]]
+
+
+def sql_of(client, url: str, **headers) -> tuple[object, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", password="a long enough password", is_staff=True
+    )
+    client.force_login(user)
+    return client
+
+
+# The data version ------------------------------------------------------------------------
+
+
+def test_content_writes_are_recognised_and_others_are_not():
+    assert is_content_write('UPDATE "summits_meeting" SET "title" = %s')
+    assert is_content_write('  insert into "agreements_document" ("slug") VALUES (%s)')
+    assert is_content_write('DELETE FROM "seeds_citation" WHERE "id" IN (%s)')
+    assert is_content_write('INSERT INTO "summits_meeting_sectors" ("meeting_id") VALUES (1)')
+    assert not is_content_write('SELECT * FROM "summits_meeting"')
+    assert not is_content_write('UPDATE "django_session" SET "expire_date" = %s')
+    assert not is_content_write('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)')
+
+
+def test_every_content_write_raises_the_version(seeded):
+    before = data_version()
+    Meeting.objects.filter(slug=COUNCIL).update(title="Renamed")
+    after_update = data_version()
+    assert after_update != before
+    Meeting.objects.get(slug=COUNCIL).save()
+    assert data_version() != after_update
+
+
+def test_a_transaction_raises_it_again_when_it_commits(seeded, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Meeting.objects.filter(slug=COUNCIL).update(title="Renamed")
+        Meeting.objects.filter(slug=COUNCIL).update(title="Renamed again")
+    # One commit-time bump per transaction, however many writes it holds.
+    assert callbacks == [bump_data_version]
+    during = data_version()
+    callbacks[0]()
+    assert data_version() != during
+
+
+def test_a_lost_version_starts_again_with_a_new_value(seeded):
+    before = data_version()
+    cache.delete("pacta:data-version")
+    assert data_version() != before
+
+
+# Hits cost no query ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_a_repeated_anonymous_request_costs_no_query(
+    client, seeded, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_if_none_match_is_a_304_without_a_query(client, seeded, url, django_assert_num_queries):
+    etag = client.get(url)["ETag"]
+    cache.clear()  # even with nothing cached but the version
+    client.get(url)
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_the_throttle_still_counts_cached_answers(seeded, client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},
+    }
+    assert client.get("/api/v1/countries/").status_code == 200
+    assert client.get("/api/v1/countries/").status_code == 200
+    assert client.get("/api/v1/countries/").status_code == 429
+
+
+def test_errors_and_other_formats_are_not_cached(seeded, client):
+    assert client.get("/api/v1/meetings/?date_from=yesterday").status_code == 400
+    assert client.get("/api/v1/meetings/?date_from=yesterday").status_code == 400
+    browsable = client.get("/api/v1/meetings/", HTTP_ACCEPT="text/html")
+    assert browsable["Content-Type"].startswith("text/html")
+    plain = client.get("/api/v1/meetings/")
+    assert plain["Content-Type"] == "application/json"
+    assert plain["ETag"] != browsable["ETag"]
+
+
+# Every kind of write invalidates ------------------------------------------------------------
+
+
+def test_a_save_as_the_admin_does_it_shows_at_once(client, seeded):
+    assert "Renamed council" not in titles(client)
+    assert "Renamed council" not in client.get(f"/meetings/{COUNCIL}/").content.decode()
+    meeting = Meeting.objects.get(slug=COUNCIL)
+    meeting.title = "Renamed council"
+    meeting.save()
+    assert "Renamed council" in titles(client)
+    assert "Renamed council" in client.get(f"/meetings/{COUNCIL}/").content.decode()
+    api = json.loads(client.get(f"/api/v1/meetings/{COUNCIL}/").content)
+    assert api["title"] == "Renamed council"
+
+
+def test_publishing_a_selection_shows_at_once(client, seeded, admin_user):
+    Meeting.objects.filter(slug=COUNCIL).update(status=EditorialStatus.DRAFT)
+    assert client.get(f"/api/v1/meetings/{COUNCIL}/").status_code == 404
+    assert client.get(f"/meetings/{COUNCIL}/").status_code == 404
+    count = json.loads(client.get("/api/v1/meetings/").content)["count"]
+    records_publish(queryset=Meeting.objects.filter(slug=COUNCIL), user=admin_user)
+    assert client.get(f"/api/v1/meetings/{COUNCIL}/").status_code == 200
+    assert client.get(f"/meetings/{COUNCIL}/").status_code == 200
+    assert json.loads(client.get("/api/v1/meetings/").content)["count"] == count + 1
+
+
+def test_a_queryset_update_shows_at_once(client, seeded):
+    titles(client)
+    Meeting.objects.filter(slug=COUNCIL).update(title="Bulk renamed")
+    assert "Bulk renamed" in titles(client)
+
+
+def test_a_new_citation_shows_at_once(client, seeded):
+    meeting = Meeting.objects.get(slug=COUNCIL)
+    url = f"/api/v1/meetings/{COUNCIL}/"
+    before = json.loads(client.get(url).content)["citations"]
+    page_before = client.get(f"/meetings/{COUNCIL}/").content
+    source = Source.objects.published().first()
+    quote = source.text[:40]
+    citation_create(record=meeting, source=source, quote=quote)
+    after = json.loads(client.get(url).content)["citations"]
+    assert len(after) == len(before) + 1
+    assert client.get(f"/meetings/{COUNCIL}/").content != page_before
+
+
+def test_a_deletion_shows_at_once(client, seeded):
+    assert client.get(f"/api/v1/meetings/{COUNCIL}/").status_code == 200
+    Meeting.objects.filter(slug=COUNCIL).delete()
+    assert client.get(f"/api/v1/meetings/{COUNCIL}/").status_code == 404
+    assert COUNCIL not in client.get("/meetings/").content.decode()
+
+
+# Staff ---------------------------------------------------------------------------------------
+
+
+def test_staff_never_get_the_anonymous_copy_nor_leave_theirs(client, seeded, django_user_model):
+    Meeting.objects.filter(slug=COUNCIL).update(status=EditorialStatus.DRAFT)
+    for url in ("/api/v1/meetings/?page_size=100", "/meetings/"):
+        assert COUNCIL not in client.get(url).content.decode()
+    staff = django_user_model.objects.create_user(
+        "editor", password="a long enough password", is_staff=True
+    )
+    client.force_login(staff)
+    for url in ("/api/v1/meetings/?page_size=100", "/meetings/"):
+        assert COUNCIL in client.get(url).content.decode()
+    client.logout()
+    for url in ("/api/v1/meetings/?page_size=100", "/meetings/"):
+        assert COUNCIL not in client.get(url).content.decode()
+
+
+def test_staff_answers_are_built_each_time(staff_client, seeded):
+    url = "/meetings/"
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        staff_client.get(url)
+    assert len(captured.captured_queries) > 0
+
+
+# Counts are cached per filter ----------------------------------------------------------------
+
+
+def test_the_api_count_is_cached_per_filter_for_every_page(client, seeded):
+    url = "/api/v1/meetings/?countries=AZ,KZ&page_size=1"
+    first = json.loads(client.get(url).content)
+    assert first["count"] > 1
+    # Another page, size and order of the same filters: the rows are read, never counted.
+    response, sql = sql_of(client, url.replace("page_size=1", "page_size=1&page=2&ordering=title"))
+    assert response.status_code == 200
+    assert json.loads(response.content)["count"] == first["count"]
+    assert sql and not [query for query in sql if "COUNT(" in query.upper()]
+    # Other filters are counted afresh.
+    response, sql = sql_of(client, "/api/v1/meetings/?countries=AZ,BY&page_size=1")
+    assert [query for query in sql if "COUNT(" in query.upper()]
+
+
+def test_list_page_counts_and_facets_are_cached_per_filter(client, seeded):
+    url = reverse("meeting-list") + "?country=AZ"
+    client.get(url)
+    # The same filters sorted another way: a new page, but no count and no facet query.
+    response, sql = sql_of(client, url + "&ordering=title")
+    assert response.status_code == 200
+    assert sql and not [query for query in sql if "COUNT(" in query.upper()]
+    response, sql = sql_of(client, reverse("meeting-list") + "?country=KZ")
+    assert [query for query in sql if "COUNT(" in query.upper()]
+
+
+def test_list_page_counts_follow_a_write(client, seeded):
+    url = reverse("meeting-list") + "?kind=summit"
+    client.get(url + "&ordering=title")
+    before = client.get(url).context["paginator"].count
+    Meeting.objects.filter(kind="summit").first().delete()
+    assert client.get(url + "&ordering=-date").context["paginator"].count == before - 1

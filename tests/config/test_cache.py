@@ -86,6 +86,42 @@ def test_a_lost_version_starts_again_with_a_new_value(seeded):
     assert data_version() != before
 
 
+def redis_reachable() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.skipif(not redis_reachable(), reason=f"needs Redis at {REDIS_URL}")
+def test_with_redis_every_app_server_sees_one_version(settings):
+    from django.core.cache.backends.redis import RedisCache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+    cache.clear()
+    try:
+        mine = data_version()
+        # Another app server: its own client of the same Redis raises the version...
+        other_server = RedisCache(REDIS_URL, {})
+        other_server.incr("pacta:data-version")
+        # ...and this one sees it at once, with no expiry to wait for.
+        assert data_version() == str(int(mine) + 1)
+        bump_data_version()
+        assert other_server.get("pacta:data-version") == int(mine) + 2
+    finally:
+        cache.clear()
+
+
 # Hits cost no query ------------------------------------------------------------------------
 
 

@@ -564,7 +564,9 @@ def load_cells(side: dict) -> tuple[str, str]:
     latency = f"{cell(side.get('p50_ms'), '.1f')} / {cell(side.get('p99_ms'), '.1f')}"
     if side["errors"]:
         latency += f" ({side['errors']} errors)"
-    return cell(side.get("rps"), ".0f"), latency
+    rps = side.get("rps")
+    # Whole numbers hide the difference between 0.6 and 1.4 requests per second.
+    return cell(rps, ".1f" if rps is not None and rps < 10 else ".0f"), latency
 
 
 def table_rows(run: dict) -> list[list[str]]:
@@ -662,7 +664,15 @@ def main() -> None:
     parser.add_argument("--export-limit", type=int, default=int(env("BENCH_EXPORT_LIMIT", "120")))
     parser.add_argument("--port", type=int, default=int(env("BENCH_PORT", "8301")))
     parser.add_argument("--pg-url", default=env("BENCH_PG_URL", DEFAULT_PG_URL))
+    parser.add_argument(
+        "--render", type=Path, help="Print and rewrite the .md of an earlier results .json."
+    )
     options = parser.parse_args()
+    if options.render:
+        saved = json.loads(options.render.read_text())
+        print_table(saved)
+        options.render.with_suffix(".md").write_text(markdown(saved, saved))
+        return
     # A plain `kill` of the harness still runs the `finally` blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()

@@ -12,6 +12,7 @@ from agreements.models import (
 )
 from summits.filters import (
     CountryCodesMethodFilter,
+    OrderingFilter,
     RecordFilterSet,
     SlugFilter,
     YearFilter,
@@ -57,7 +58,7 @@ class DocumentFilter(RecordFilterSet):
         label="Organization",
         help_text="Slug of an organization in a project the document concerns.",
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date", "date"), ("title", "title"), ("updated_at", "updated")),
         help_text="date, title or updated; prefix with - for descending.",
     )
@@ -87,7 +88,7 @@ class PackageFilter(RecordFilterSet):
     )
     meeting = SlugFilter(field_name="meeting__slug", label="Meeting")
     year = YearFilter(field_name="meeting__start_date", lookup_expr="year", label="Year")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("title", "title"), ("meeting__start_date", "date"), ("updated_at", "updated")),
         help_text="title, date or updated; prefix with - for descending.",
     )
@@ -139,7 +140,7 @@ class ProjectFilter(RecordFilterSet):
         label="Body",
         help_text="Slug of a body at whose sessions the project was discussed.",
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated")),
         help_text="name or updated; prefix with - for descending.",
     )

@@ -1,7 +1,7 @@
 import django_filters as filters
 
 from seeds.models import Source
-from summits.filters import RecordFilterSet, YearFilter
+from summits.filters import OrderingFilter, RecordFilterSet, YearFilter
 
 
 class SourceFilter(RecordFilterSet):
@@ -10,7 +10,7 @@ class SourceFilter(RecordFilterSet):
     year = YearFilter(field_name="published_on", lookup_expr="year", label="Year")
     date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label="From")
     date_to = filters.DateFilter(field_name="published_on", lookup_expr="lte", label="To")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("published_on", "date"), ("title", "title"), ("updated_at", "updated")),
         help_text="date, title or updated; prefix with - for descending.",
     )

@@ -146,6 +146,39 @@ class InstantFilter(filters.IsoDateTimeFilter):
     field_class = InstantField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (also 1/0, yes/no); empty means no filter. NullBooleanField would read any
+    other value, a typo or a NUL byte, as "no filter" and answer every row without a word."""
+
+    widget = forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """django-filter's, except that a value naming no field (`,,`) keeps the default order
+    instead of clearing it, which left the rows unordered and the pages unstable."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not [param for param in value or () if param]:
+            return qs
+        return super().filter(qs, value)
+
+
 class RecordFilterSet(filters.FilterSet):
     """What every resource accepts: full-text `q`, `updated_since` and `source`."""
 
@@ -225,7 +258,7 @@ class MeetingFilter(RecordFilterSet):
         label="Organization",
         help_text="Slug of an organization in a project started at the meeting.",
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("start_date", "date"), ("title", "title"), ("updated_at", "updated")),
         help_text="date, title or updated; prefix with - for descending.",
     )
@@ -247,7 +280,7 @@ class PersonFilter(RecordFilterSet):
         label="Country",
         help_text="ISO 3166-1 alpha-2 code(s), comma-separated.",
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated")),
         help_text="name or updated; prefix with - for descending.",
     )
@@ -275,7 +308,7 @@ class BodyFilter(RecordFilterSet):
         help_text="ISO 3166-1 alpha-2 code(s), comma-separated: bodies with any of them.",
     )
     kind = filters.MultipleChoiceFilter(choices=Body.Kind.choices, label="Kind")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("updated_at", "updated")),
         help_text="name or updated; prefix with - for descending.",
     )
@@ -293,12 +326,12 @@ class BodyFilter(RecordFilterSet):
 
 class CountryFilter(filters.FilterSet):
     q = SearchFilter(method="filter_q", label="Search", help_text="Name or alias.")
-    active = filters.BooleanFilter(
+    active = StrictBooleanFilter(
         method="filter_active",
         label="In Pacta's records",
         help_text="true: only countries that take part in at least one published meeting.",
     )
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("code", "code")))
+    ordering = OrderingFilter(fields=(("name", "name"), ("code", "code")))
 
     class Meta:
         model = Country

@@ -10,7 +10,7 @@ import csv
 import functools
 import json
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import metadata
 
 from django.conf import settings
@@ -165,7 +165,23 @@ class ApiPagination(PageNumberPagination):
             raise exceptions.NotFound(f"Invalid page: there are {paginator.num_pages}.") from exc
         if paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True
+        offset = self.page.start_index() - 1
+        if offset >= DEFERRED_JOIN_OFFSET and isinstance(queryset, QuerySet):
+            self.page.object_list = deep_page(queryset, offset, page_size)
         return list(self.page)
+
+
+# From this many skipped rows on, a page is read as a deferred join (`deep_page`).
+DEFERRED_JOIN_OFFSET = 1000
+
+
+def deep_page(queryset: QuerySet, offset: int, size: int) -> list:
+    """A page far from the first, without OFFSET over whole rows: the page's ids first,
+    skipped over the narrow index in the list's order (an index-only scan where the order
+    has one, `summits_meeting_list_order`), then those rows with their relations. Same rows,
+    same order as `queryset[offset:offset + size]`; one query more."""
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+    return list(queryset.filter(pk__in=ids))
 
 
 def positive_int_or_none(raw: str) -> int | None:
@@ -413,10 +429,14 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     # Exports ----------------------------------------------------------------------------
 
     def export_records(self) -> Iterator[dict]:
+        # Filtering happens now, so a bad filter is a 400 before the 200 starts; rows are read
+        # only while the body streams. An export never read (or abandoned mid-way) then holds
+        # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
+        # garbage collector in the middle of another query on the connection, deadlocked it.
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer()
-        for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-            yield serializer.to_representation(instance)
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        return (serializer.to_representation(instance) for instance in rows)
 
     def export_columns(self) -> list[str]:
         return list(self.get_serializer().fields)
@@ -432,14 +452,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def export_csv(self, request, *args, **kwargs):
         records = self.export_records()
         columns = self.export_columns()
-        first = next(records, None)  # validates the filters before the 200 is sent
 
         def rows() -> Iterator[str]:
             writer = csv.writer(Echo())
             yield writer.writerow(columns)
-            if first is None:
-                return
-            for record in chain_first(first, records):
+            for record in records:
                 yield writer.writerow([safe_cell(record.get(column)) for column in columns])
 
         return streaming(rows(), "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
@@ -451,22 +468,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def export_jsonl(self, request, *args, **kwargs):
         records = self.export_records()
-        first = next(records, None)
-
-        def lines() -> Iterator[str]:
-            if first is None:
-                return
-            for record in chain_first(first, records):
-                yield json_line(record)
-
         return streaming(
-            lines(), "application/jsonl; charset=utf-8", f"pacta-{self.resource}.jsonl"
+            (json_line(record) for record in records),
+            "application/jsonl; charset=utf-8",
+            f"pacta-{self.resource}.jsonl",
         )
-
-
-def chain_first(first: dict, rest: Iterable[dict]) -> Iterator[dict]:
-    yield first
-    yield from rest
 
 
 def streaming(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:

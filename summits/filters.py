@@ -46,14 +46,19 @@ class CountryCodesField(forms.CharField):
         if len(codes) > MAX_CODES:
             raise forms.ValidationError(f"Give at most {MAX_CODES} country codes.")
         malformed = [code for code in codes if not CODE_PATTERN.match(code)]
+        # The client's text goes in `params`, never in the message itself: django-filter's
+        # API errors apply `message % params`, and a "%" typed by the client was a 500.
         if malformed:
             raise forms.ValidationError(
-                f"Not ISO 3166-1 alpha-2 codes: {', '.join(malformed)} (use e.g. AZ,KZ)."
+                "Not ISO 3166-1 alpha-2 codes: %(codes)s (use e.g. AZ,KZ).",
+                params={"codes": ", ".join(malformed)},
             )
         known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [code for code in codes if code not in known]
         if unknown:
-            raise forms.ValidationError(f"Unknown country code: {', '.join(unknown)}.")
+            raise forms.ValidationError(
+                "Unknown country code: %(codes)s.", params={"codes": ", ".join(unknown)}
+            )
         return list(dict.fromkeys(codes))
 
 

@@ -460,3 +460,14 @@ def test_an_unread_export_reads_no_rows_until_streamed(seeded, anyone, suffix):
         assert anyone.get("/api/v1/meetings/?country=AZ").status_code == 200
     # A bad filter is still refused before any byte is sent.
     assert anyone.get(f"/api/v1/meetings/export.{suffix}?year=0").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["e%25", "%25s", "%25(codes)s", "Z%25"])
+@pytest.mark.parametrize("param", ["country", "countries"])
+def test_a_percent_sign_in_a_country_code_is_a_400(seeded, anyone, param, value):
+    """Found by schemathesis: the refused code was put in the error message itself, which
+    django-filter then formats with `%`, so `country=e%` was a 500 in the API."""
+    response = anyone.get(f"/api/v1/meetings/?{param}={value}")
+    assert response.status_code == 400 and param in json.loads(response.content)
+    assert anyone.get(f"/api/v1/meetings/export.csv?{param}={value}").status_code == 400
+    assert anyone.get(f"/meetings/?{param}={value}").status_code == 400

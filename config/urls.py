@@ -4,6 +4,8 @@ from django.urls import include, path
 from config import api
 from config.views import healthz
 
+handler404 = "config.views.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -29,13 +29,23 @@ SOURCE_FIELDS = [
 ]
 
 
+class KnownUrlField(serializers.URLField):
+    """null, not "", when no URL is known: the schema promises a URI, and "" is not one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SourceSerializer(DescribedModel):
     """A source without its text, for lists and exports; the detail adds `text`."""
 
     url = ApiUrlField("source")
     public_url = PublicUrlField()
-    source_url = serializers.URLField(
-        source="url", read_only=True, help_text="Where the text was published, if known."
+    source_url = KnownUrlField(
+        source="url", help_text="Where the text was published, if known; else null."
     )
 
     class Meta:

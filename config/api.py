@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from agreements.api import DocumentViewSet, PackageViewSet, ProjectViewSet
-from config import api_schema  # noqa: F401  (registers the OpenAPI filter extension)
+from config import api_schema  # also registers the OpenAPI filter extension
 from config.api_support import (
     DATASET_FORMAT_VERSION,
     EXPORT_CHUNK_SIZE,
@@ -82,6 +82,7 @@ class DatasetView(APIView):
 
     throttle_classes = [ApiAnonThrottle]
     content_negotiation_class = JSONOnlyNegotiation
+    schema = api_schema.PactaAutoSchema()
 
     @extend_schema(
         summary="The whole dataset as one JSON file",

@@ -21,7 +21,6 @@ from django.db.models import Count, F, Max, Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
@@ -34,6 +33,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
 
 from config import cache
+from config.api_schema import PactaAutoSchema
 
 # Raised when a record's shape changes in a way a client must notice (a field removed or
 # renamed); adding a field does not raise it. Also part of every ETag.
@@ -208,7 +208,7 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
 EXPORT_ACTIONS = {"export_csv", "export_jsonl"}
 
 
-class RecordAutoSchema(AutoSchema):
+class RecordAutoSchema(PactaAutoSchema):
     """Exports take the list's filters; drf-spectacular only documents them for `list`."""
 
     def get_filter_backends(self):

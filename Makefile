@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local run is a development run; production sets DJANGO_DEBUG=false and a real secret key.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: setup run serve migrate seed test lint format check-python clean bench
+.PHONY: setup run serve migrate seed test lint format check-python clean bench fuzz loadtest
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pacta needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -58,6 +58,21 @@ $(VENV)/.bench-installed: $(INSTALLED)
 bench: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	BENCH_DB=$(BENCH_DB) $(BIN)/python bench/run.py
+
+# schemathesis at length: 500 examples per operation plus its coverage phase, for an anonymous
+# and a staff client (tests/api/test_schemathesis.py; `make test` runs 10 examples).
+FUZZ_EXAMPLES ?= 500
+fuzz: setup
+	PACTA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PACTA_FUZZ_COVERAGE=1 \
+		$(BIN)/python -m pytest -q tests/api/test_schemathesis.py $(PYTEST_ARGS)
+
+# 200 users for 60 s against gunicorn on 127.0.0.1 (loadtest/README.md); fails on any error.
+$(VENV)/.load-installed: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	@touch $@
+
+loadtest: $(VENV)/.load-installed
+	bash loadtest/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -32,11 +32,14 @@ class SignatorySerializer(Described):
     role = serializers.CharField(help_text="signed, initialed or witnessed.")
 
 
-class StatusEventSerializer(Described):
-    status = serializers.CharField(
-        help_text="proposed, negotiated, initialed, signed, in_force or terminated."
-    )
-    status_label = serializers.CharField(source="get_status_display")
+class DatedStepSerializer(Described):
+    """A status event's or a milestone's shared fields: a dated, cited step.
+
+    DRF lists inherited fields first; `step_fields` keeps what the step is at the front, so
+    the records' key order stays as published."""
+
+    step_fields: tuple[str, ...] = ()
+
     date = serializers.DateField(allow_null=True)
     date_precision = serializers.CharField()
     date_text = serializers.CharField(help_text='The date as the text wrote it: "October 21".')
@@ -46,6 +49,19 @@ class StatusEventSerializer(Described):
     inference = serializers.CharField(help_text="Which facts fix the year.")
     note = serializers.CharField()
     citations = CitationSerializer(many=True, read_only=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        first = {name: fields.pop(name) for name in self.step_fields}
+        return {**first, **fields}
+
+
+class StatusEventSerializer(DatedStepSerializer):
+    step_fields = ("status", "status_label")
+    status = serializers.CharField(
+        help_text="proposed, negotiated, initialed, signed, in_force or terminated."
+    )
+    status_label = serializers.CharField(source="get_status_display")
 
 
 class RelationSerializer(Described):
@@ -187,20 +203,12 @@ class PackageSerializer(CitedMixin, DescribedModel):
         return [row.country.code for row in package.meeting.participations.all()]
 
 
-class MilestoneSerializer(Described):
+class MilestoneSerializer(DatedStepSerializer):
+    step_fields = ("kind", "kind_label")
     kind = serializers.CharField(
         help_text="proposed, agreed, started, operational, completed or stalled."
     )
     kind_label = serializers.CharField(source="get_kind_display")
-    date = serializers.DateField(allow_null=True)
-    date_precision = serializers.CharField()
-    date_text = serializers.CharField(help_text='The date as the text wrote it: "October 21".')
-    year_inferred = serializers.BooleanField(
-        help_text="The text omits the year; it follows from other facts."
-    )
-    inference = serializers.CharField(help_text="Which facts fix the year.")
-    note = serializers.CharField()
-    citations = CitationSerializer(many=True, read_only=True)
 
 
 class ProjectCountrySerializer(Described):

@@ -259,6 +259,9 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
+elif os.environ.get("CACHE_URL") == "dummy://":
+    # No cache at all: every request does its full work (the benchmark's uncached run).
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # The longest a cached response, list count or facet count lives; any write invalidates
 # them all at once before that (config/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))

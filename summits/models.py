@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from summits.search import matching_ids, query_words
+
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
@@ -44,22 +46,17 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(status=EditorialStatus.PUBLISHED)
 
     def search(self, query: str) -> RecordQuerySet:
-        """Records whose own text (the model's `search_fields`) or whose quotes contain every
-        word of the query. The one search entry point for the API and the public pages."""
-        from django.apps import apps
-        from django.contrib.contenttypes.models import ContentType
-
-        Citation = apps.get_model("seeds", "Citation")
-        content_type = ContentType.objects.get_for_model(self.model)
+        """Records with every word of the query at the start of a word of their own text (the
+        model's `search_fields`) or of a quote cited for them; the one search entry point for
+        the API and the public pages, on a full-text index of either database (summits/search.py).
+        A query with no letters or digits finds nothing; an empty one leaves the records as
+        they are."""
+        words = query_words(query)
+        if not words:
+            return self if not query.strip() else self.none()
         results = self
-        for word in query.split()[:10]:
-            own_text = Q()
-            for field_name in self.model.search_fields:
-                own_text |= Q(**{f"{field_name}__icontains": word})
-            quoted = Citation.objects.filter(
-                content_type=content_type, quote__icontains=word
-            ).values("object_id")
-            results = results.filter(own_text | Q(pk__in=quoted))
+        for word in words:
+            results = results.filter(pk__in=matching_ids(self.model, word, using=self.db))
         return results
 
     def visible_to(self, user: settings.AUTH_USER_MODEL | None) -> RecordQuerySet:

@@ -100,7 +100,7 @@ class PackageFilter(RecordFilterSet):
     def filter_country(self, qs, name, codes):
         if not codes:
             return qs
-        return qs.filter(meeting__participations__country__code__in=codes).distinct()
+        return qs.filter(meeting__participations__country_id__in=list(codes.values())).distinct()
 
 
 class ProjectFilter(RecordFilterSet):

@@ -46,6 +46,8 @@ class Package(Record):
 
     class Meta:
         ordering = ["title"]
+        # The lists' default order among published records (config/api_support.stable_order).
+        indexes = [models.Index(fields=["status", "title", "id"], name="package_list_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -153,6 +155,7 @@ class DocumentParty(models.Model):
 
     class Meta:
         verbose_name_plural = "document parties"
+        indexes = [models.Index(fields=["country", "document"], name="document_party_by_country")]
         constraints = [
             models.UniqueConstraint(fields=["document", "country"], name="document_party_once")
         ]
@@ -281,6 +284,7 @@ class Project(Record):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name", "id"], name="project_list_order")]
 
     def __str__(self) -> str:
         return self.name
@@ -303,6 +307,7 @@ class ProjectCountry(models.Model):
 
     class Meta:
         verbose_name_plural = "project countries"
+        indexes = [models.Index(fields=["country", "project"], name="project_country_by_country")]
         constraints = [
             models.UniqueConstraint(fields=["project", "country"], name="project_country_once")
         ]

@@ -461,6 +461,8 @@ class MeetingCountry(models.Model):
     class Meta:
         verbose_name = "participating country"
         verbose_name_plural = "participating countries"
+        # "Meetings of this country" reads only this index (the unique one starts with meeting).
+        indexes = [models.Index(fields=["country", "meeting"], name="meeting_country_by_country")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "country"], name="meeting_country_once_per_meeting"

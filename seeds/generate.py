@@ -48,6 +48,7 @@ from agreements.models import (
     StatusEvent,
 )
 from seeds.models import Citation, Source
+from summits import search
 from summits.models import (
     Body,
     Country,
@@ -1263,7 +1264,7 @@ def generate(
                 # Durability per statement buys nothing inside one big transaction.
                 cursor.execute("PRAGMA synchronous = OFF")
                 cursor.execute("PRAGMA cache_size = -262144")
-        with transaction.atomic():
+        with transaction.atomic(), search.bulk_load(connection):
             if existing:
                 report.deleted = delete_generated(log)
             writer = Writer(log, report)

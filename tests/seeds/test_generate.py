@@ -13,6 +13,7 @@ from agreements.models import Document, Milestone, Package, Project, StatusEvent
 from seeds import generate as generate_module
 from seeds.generate import SLUG_PREFIX, GenerateError, Plan, Table, generate, occurrence_at
 from seeds.models import Citation, Source, find_quote
+from summits import search
 from summits.models import Body, Meeting, MeetingCountry, MeetingPerson, Office, Person
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,29 @@ def test_command_reports_and_refuses(seeded):
     assert "summits_meeting" in out.getvalue()
     with pytest.raises(CommandError, match="--replace"):
         call_command("generate_data", "--meetings", "40", stdout=StringIO())
+
+
+def test_generated_rows_are_searchable_and_the_index_stays_live(seeded):
+    generate(meetings=MEETINGS, seed=11)
+    meeting = generated(Meeting).order_by("pk").last()
+    city_word = max(search.WORD.findall(meeting.city), key=len)
+    assert meeting in Meeting.objects.search(city_word)
+    quoted = Citation.objects.filter(source__slug__startswith=SLUG_PREFIX).first()
+    word = max(search.WORD.findall(quoted.quote), key=len)
+    assert quoted.object_id in set(
+        quoted.content_type.model_class().objects.search(word).values_list("pk", flat=True)
+    )
+    # After the bulk load the triggers are back: an ordinary save is indexed at once.
+    meeting.title = "Zyxwvut talks"
+    meeting.save()
+    assert list(Meeting.objects.search("zyxwvut")) == [meeting]
+
+
+def test_an_interrupted_run_keeps_the_search_index(seeded, monkeypatch):
+    monkeypatch.setattr(
+        generate_module.Generator, "make_projects", lambda self: 1 / 0, raising=True
+    )
+    with pytest.raises(ZeroDivisionError):
+        generate(meetings=MEETINGS, seed=12)
+    Meeting.objects.create(slug="after-a-failed-run", title="Qqqvisit", kind="talks")
+    assert Meeting.objects.search("qqqvisit").count() == 1

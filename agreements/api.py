@@ -20,6 +20,7 @@ from config.api_support import (
     citations_prefetch,
     own_fields,
     published_link,
+    ties_by_pk,
     visible,
 )
 from summits.models import Meeting, MeetingCountry, Sector
@@ -51,6 +52,7 @@ class DocumentViewSet(RecordViewSet):
             .only("document", "role", "person__slug", "person__name")
             .order_by("pk")
         )
+        projects = visible(Project.objects, staff).only(*LINK, "name")
         relations = (
             DocumentRelation.objects.select_related("to_document")
             .only("from_document", "kind", "to_document__slug")
@@ -72,10 +74,7 @@ class DocumentViewSet(RecordViewSet):
                 Prefetch("signings", queryset=signings),
                 Prefetch("status_events", queryset=dated_steps(StatusEvent)),
                 Prefetch("relations_from", queryset=relations),
-                Prefetch(
-                    "projects",
-                    queryset=visible(Project.objects, self.staff).only(*LINK, "name"),
-                ),
+                Prefetch("projects", queryset=ties_by_pk(projects)),
                 citations_prefetch(),
             )
         )
@@ -93,15 +92,13 @@ class PackageViewSet(RecordViewSet):
             .only("meeting", "country__code")
             .order_by("country__code")
         )
+        documents = visible(Document.objects, self.staff).only(*LINK, "package", "title")
         return (
             qs.select_related("meeting")
             .only(*own_fields(Package), *(f"meeting__{field}" for field in LINK), "meeting__title")
             .prefetch_related(
                 Prefetch("meeting__participations", queryset=participations),
-                Prefetch(
-                    "documents",
-                    queryset=visible(Document.objects, self.staff).only(*LINK, "package", "title"),
-                ),
+                Prefetch("documents", queryset=ties_by_pk(documents)),
                 citations_prefetch(),
             )
         )
@@ -126,19 +123,17 @@ class ProjectViewSet(RecordViewSet):
             .only("project", "role", "organization__slug", "organization__name")
             .order_by("pk")
         )
+        meetings = visible(Meeting.objects, staff).only(*LINK, "title")
+        documents = visible(Document.objects, staff).only(*LINK, "title")
         return (
             qs.select_related("location_country")
             .only(*own_fields(Project), "location_country__code")
             .prefetch_related(
                 Prefetch("country_roles", queryset=countries),
                 Prefetch("organization_roles", queryset=organizations),
-                Prefetch("sectors", queryset=Sector.objects.only("slug")),
-                Prefetch(
-                    "meetings", queryset=visible(Meeting.objects, staff).only(*LINK, "title")
-                ),
-                Prefetch(
-                    "documents", queryset=visible(Document.objects, staff).only(*LINK, "title")
-                ),
+                Prefetch("sectors", queryset=ties_by_pk(Sector.objects.only("slug"))),
+                Prefetch("meetings", queryset=ties_by_pk(meetings)),
+                Prefetch("documents", queryset=ties_by_pk(documents)),
                 Prefetch("milestones", queryset=dated_steps(Milestone)),
                 Prefetch(
                     "figures", queryset=ProjectFigure.objects.only(*own_fields(ProjectFigure))

@@ -68,6 +68,14 @@ def published_link(relation: str, staff: bool) -> dict[str, str]:
     return {} if staff else {f"{relation}__status": "published"}
 
 
+def ties_by_pk(qs: QuerySet) -> QuerySet:
+    """A prefetch's order (or its model's), then the primary key. Without it, records that
+    tie (two documents of a meeting with one date and title) come in whatever order the plan
+    gives, which on PostgreSQL may differ between the API's prefetch and the export's narrower
+    query of the same rows."""
+    return qs.order_by(*(qs.query.order_by or qs.model._meta.ordering), "pk")
+
+
 def own_fields(model, *extra: str) -> list[str]:
     """The model's columns minus the seed bookkeeping the API never shows, for `.only()`."""
     skipped = {"seeded", "analyst_edited", "created_at", "version"}

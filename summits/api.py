@@ -6,6 +6,7 @@ from config.api_support import (
     citations_prefetch,
     own_fields,
     published_link,
+    ties_by_pk,
     visible,
 )
 from summits.filters import (
@@ -62,8 +63,8 @@ class PersonViewSet(RecordViewSet):
     filterset_class = PersonFilter
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
-        offices = Office.objects.select_related("country").only(
-            *own_fields(Office), "country__code"
+        offices = ties_by_pk(
+            Office.objects.select_related("country").only(*own_fields(Office), "country__code")
         )
         return (
             qs.select_related("country")
@@ -124,6 +125,9 @@ class MeetingViewSet(RecordViewSet):
             .only("meeting", "role", "person__slug", "person__name")
             .order_by("pk")
         )
+        documents = visible(Document.objects, staff).only(*LINK, "meeting", "title")
+        packages = visible(Package.objects, staff).only(*LINK, "meeting", "title")
+        projects = visible(Project.objects, staff).only(*LINK, "name")
         return (
             qs.select_related("host_country", "body", "parent")
             .only(
@@ -139,16 +143,10 @@ class MeetingViewSet(RecordViewSet):
             .prefetch_related(
                 Prefetch("participations", queryset=participations),
                 Prefetch("attendances", queryset=attendances),
-                Prefetch("sectors", queryset=Sector.objects.only("slug")),
-                Prefetch(
-                    "documents",
-                    queryset=visible(Document.objects, staff).only(*LINK, "meeting", "title"),
-                ),
-                Prefetch(
-                    "packages",
-                    queryset=visible(Package.objects, staff).only(*LINK, "meeting", "title"),
-                ),
-                Prefetch("projects", queryset=visible(Project.objects, staff).only(*LINK, "name")),
+                Prefetch("sectors", queryset=ties_by_pk(Sector.objects.only("slug"))),
+                Prefetch("documents", queryset=ties_by_pk(documents)),
+                Prefetch("packages", queryset=ties_by_pk(packages)),
+                Prefetch("projects", queryset=ties_by_pk(projects)),
                 citations_prefetch(),
             )
         )

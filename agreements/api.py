@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.db.models import Prefetch, QuerySet
 
 from agreements.filters import DocumentFilter, PackageFilter, ProjectFilter
@@ -86,22 +88,41 @@ class PackageViewSet(RecordViewSet):
     serializer_class = PackageSerializer
     filterset_class = PackageFilter
 
-    def with_relations(self, qs: QuerySet) -> QuerySet:
-        participations = (
+    @staticmethod
+    def meeting_countries() -> QuerySet:
+        return (
             MeetingCountry.objects.select_related("country")
             .only("meeting", "country__code")
             .order_by("country__code")
         )
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
         documents = visible(Document.objects, self.staff).only(*LINK, "package", "title")
         return (
             qs.select_related("meeting")
             .only(*own_fields(Package), *(f"meeting__{field}" for field in LINK), "meeting__title")
             .prefetch_related(
-                Prefetch("meeting__participations", queryset=participations),
+                Prefetch("meeting__participations", queryset=self.meeting_countries()),
                 Prefetch("documents", queryset=ties_by_pk(documents)),
                 citations_prefetch(),
             )
         )
+
+    def computed_fields(self) -> dict:
+        return {"countries": self.countries_at_meetings}
+
+    def countries_at_meetings(self, ids: list[int]) -> dict[int, list[str]]:
+        """PackageSerializer.get_countries for a chunk of packages: the codes at each one's
+        meeting, in the prefetch's order; none without a meeting."""
+        codes = defaultdict(list)
+        rows = (
+            self.meeting_countries()
+            .filter(meeting__packages__in=ids)
+            .values_list("meeting__packages", "country__code")
+        )
+        for package, code in rows:
+            codes[package].append(code)
+        return codes
 
 
 class ProjectViewSet(RecordViewSet):

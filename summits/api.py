@@ -55,6 +55,10 @@ class CountryViewSet(RecordViewSet):
     def lookup_value(self, raw: str) -> str:
         return raw.upper()
 
+    def computed_fields(self) -> dict:
+        # CountrySerializer.get_updated_at: reference data has no edit time.
+        return {"updated_at": dict.fromkeys}
+
 
 class PersonViewSet(RecordViewSet):
     model = Person

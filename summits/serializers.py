@@ -3,9 +3,13 @@ pieces every resource embeds (citations, links to related records, country codes
 
 The field names are a public contract: add fields freely, never rename or remove one without
 raising `DATASET_FORMAT_VERSION`. Every serializer reads only what its viewset prefetched.
+The exports build the same records from plain rows (config/exports.py), which knows the field
+kinds used here; a field of another kind is refused there, and tests/api/test_exports.py fails.
 """
 
 from __future__ import annotations
+
+import operator
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -101,24 +105,33 @@ class ApiUrlField(serializers.Field):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-@extend_schema_field(serializers.ListField(child=serializers.CharField()))
-class CodesField(serializers.Field):
-    """ISO codes of the countries in a prefetched relation to a country (through rows)."""
+class RelatedValuesField(serializers.Field):
+    """One attribute of every record in a prefetched relation, as a list. The attribute is
+    named by a dotted `path` rather than read in code, so that the exports (config/exports.py)
+    read the very same column from plain rows."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, path: str, **kwargs):
+        self.path = path
+        self.read = operator.attrgetter(path)
         super().__init__(read_only=True, **kwargs)
 
-    def to_representation(self, manager) -> list[str]:
-        return [row.country.code for row in manager.all()]
+    def to_representation(self, manager) -> list:
+        return [self.read(item) for item in manager.all()]
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-class SlugsField(serializers.Field):
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
+class CodesField(RelatedValuesField):
+    """ISO codes of the countries in a prefetched relation: through rows (a meeting's
+    participations) by default, or countries themselves with `path="code"`."""
 
-    def to_representation(self, manager) -> list[str]:
-        return [item.slug for item in manager.all()]
+    def __init__(self, path: str = "country.code", **kwargs):
+        super().__init__(path, **kwargs)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class SlugsField(RelatedValuesField):
+    def __init__(self, **kwargs):
+        super().__init__("slug", **kwargs)
 
 
 class CitationSerializer(Described):
@@ -267,8 +280,10 @@ class BodySerializer(CitedMixin, DescribedModel):
     url = ApiUrlField("body")
     public_url = PublicUrlField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    countries = serializers.SerializerMethodField(
-        help_text="ISO 3166-1 alpha-2 codes of the member countries."
+    countries = CodesField(
+        source="members",
+        path="code",
+        help_text="ISO 3166-1 alpha-2 codes of the member countries.",
     )
     sessions = SessionLinkSerializer(
         many=True, read_only=True, help_text="Its sessions (meetings), newest first."
@@ -290,10 +305,6 @@ class BodySerializer(CitedMixin, DescribedModel):
             "summary",
             "citations",
         ]
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_countries(self, body) -> list[str]:
-        return [country.code for country in body.members.all()]
 
 
 class MeetingSerializer(CitedMixin, DescribedModel):

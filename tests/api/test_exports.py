@@ -5,6 +5,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
 
 from config import api_support
 from summits.models import Meeting
@@ -167,3 +168,52 @@ def test_draft_persons_and_organizations_are_not_embedded_for_anonymous_clients(
     assert "ganja-auto-plant" not in {org["slug"] for org in anonymous["organizations"]}
     staff = get_json(admin_client, f"/api/v1/projects/{project.slug}/")
     assert "ganja-auto-plant" in {org["slug"] for org in staff["organizations"]}
+
+
+@pytest.fixture
+def some_drafts(seeded):
+    """Every third record of each kind a draft, so that what anonymous clients and staff get
+    differs: in the records exported, and in the links and lists embedded in them."""
+    from agreements.models import Document, Package, Project
+    from seeds.models import Source
+    from summits.models import Body, Organization, Person
+
+    for model in (Meeting, Document, Package, Project, Body, Person, Organization, Source):
+        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))[::3]
+        model.objects.filter(pk__in=ids).update(status="draft")
+
+
+def serialized(resource: str, user) -> tuple[list[str], list[dict]]:
+    """The columns and records the serializer makes of everything the export selects, one
+    model instance at a time: what the exports must equal."""
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from config.api import RESOURCES as ROUTES
+
+    [viewset_class] = [viewset for prefix, viewset, _ in ROUTES if prefix == resource]
+    request = APIRequestFactory().get(f"/api/v1/{resource}/export.jsonl")
+    force_authenticate(request, user=user)
+    viewset = viewset_class(request=Request(request), format_kwarg=None, kwargs={})
+    viewset.action = "export_jsonl"
+    serializer = viewset.get_serializer()
+    queryset = viewset.filter_queryset(viewset.get_queryset())
+    return list(serializer.fields), [serializer.to_representation(item) for item in queryset]
+
+
+@pytest.mark.parametrize("staff", [False, True], ids=["anonymous", "staff"])
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_exports_hold_exactly_what_the_serializer_makes(
+    some_drafts, client, admin_client, admin_user, resource, staff
+):
+    """The exports build records from plain rows (config/exports.py); a field the API shows
+    and the exports would not (or would differently) fails here."""
+    from django.contrib.auth.models import AnonymousUser
+
+    columns, records = serialized(resource, admin_user if staff else AnonymousUser())
+    if staff and resource != "countries":
+        assert len(records) > len(serialized(resource, AnonymousUser())[1]), "no drafts"
+    http = admin_client if staff else client
+    jsonl = streamed(http.get(f"/api/v1/{resource}/export.jsonl"))
+    assert jsonl.splitlines(keepends=True) == [api_support.json_line(r) for r in records]
+    csv_text = streamed(http.get(f"/api/v1/{resource}/export.csv"))
+    assert csv_text == "".join(api_support.csv_lines(columns, iter(records)))

@@ -63,19 +63,20 @@ def cite(records, source: Source) -> None:
     )
 
 
-def grow(resource: str) -> None:
-    """EXTRA more published records of the resource, each with relations and quotes."""
+def grow(resource: str, count: int = EXTRA, first: int = 0) -> None:
+    """`count` more published records of the resource (numbered from `first`, so that a
+    second call adds others), each with relations and quotes."""
     source = Source.objects.first()
     az, kz = Country.objects.get(code="AZ"), Country.objects.get(code="KZ")
     aliyev = Person.objects.get(slug="ilham-aliyev")
     socar = Organization.objects.get(slug="socar")
     published = {"status": "published"}
-    names = [f"bulk-{resource}-{n}" for n in range(EXTRA)]
+    names = [f"bulk-{resource}-{n}" for n in range(first, first + count)]
     if resource == "countries":
         taken = set(Country.objects.values_list("code", flat=True))
         letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
         free = [a + b for a in letters for b in letters if a + b not in taken]
-        Country.objects.bulk_create(Country(code=code, name=code) for code in free[:EXTRA])
+        Country.objects.bulk_create(Country(code=code, name=code) for code in free[:count])
         return
     if resource == "meetings":
         meetings = Meeting.objects.bulk_create(
@@ -170,7 +171,7 @@ def grow(resource: str) -> None:
     elif resource == "sources":
         Source.objects.bulk_create(
             Source(slug=s, title=s, text=s * 50, sha256=f"{n:064x}", **published)
-            for n, s in enumerate(names)
+            for n, s in enumerate(names, start=first)
         )
 
 

@@ -1,13 +1,18 @@
 """A deep page is read as a deferred join (config/api_support.deep_page): the same records in
-the same order as a plain OFFSET, at a fixed number of queries."""
+the same order as a plain OFFSET, at a fixed number of queries. An export costs a fixed number
+of queries per chunk of rows, however many rows."""
+
+import math
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config import api_support
-from tests.api.conftest import get_json, slugs
+from seeds.models import Source
+from tests.api.conftest import get_json, slugs, streamed
 from tests.api.test_queries import grow, queries, warm_content_types
 
 
@@ -70,3 +75,44 @@ def test_country_filters_compare_ids_not_codes(seeded, client, url):
         get_json(client, url)
     by_code = [q["sql"] for q in captured.captured_queries if '"code" IN' in q["sql"]]
     assert len(by_code) == 1 and by_code[0].lstrip().startswith('SELECT "summits_country"')
+
+
+# Queries per chunk of an export: one per relation the viewset prefetches (nested ones too,
+# as the quotes of a document's status events) and per computed field. The rows themselves
+# are one query, whatever their number.
+EXPORT_QUERIES_PER_CHUNK = {
+    "meetings": 7,
+    "documents": 7,
+    "packages": 3,
+    "projects": 9,
+    "bodies": 3,
+    "persons": 2,
+    "organizations": 1,
+    "sources": 0,
+}
+
+
+@pytest.mark.parametrize("resource", EXPORT_QUERIES_PER_CHUNK)
+def test_export_queries_are_fixed_per_chunk(
+    seeded, client, resource, django_assert_max_num_queries
+):
+    warm_content_types()
+    ContentType.objects.get_for_model(Source)  # the `q` search's own lookup
+    grown = 0
+    for rows in (10, 1000):
+        grow(resource, rows - grown, first=grown)
+        grown = rows
+        chunks = math.ceil(rows / api_support.EXPORT_CHUNK_SIZE)
+        for suffix in ("jsonl", "csv"):
+            with django_assert_max_num_queries(1 + EXPORT_QUERIES_PER_CHUNK[resource] * chunks):
+                body = streamed(client.get(f"/api/v1/{resource}/export.{suffix}?q=bulk"))
+            # Values hold no line break here: one line per record, plus the CSV's header.
+            assert body.count("\n") == rows + (suffix == "csv"), (resource, suffix)
+
+
+def test_country_export_is_one_query(seeded, client, django_assert_num_queries):
+    """Countries embed nothing: their export is the rows' one query, however many."""
+    grow("countries", 400)
+    with django_assert_num_queries(1):
+        body = streamed(client.get("/api/v1/countries/export.csv"))
+    assert body.count("\n") > 600

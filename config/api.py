@@ -22,7 +22,6 @@ from agreements.api import DocumentViewSet, PackageViewSet, ProjectViewSet
 from config import api_schema  # also registers the OpenAPI filter extension
 from config.api_support import (
     DATASET_FORMAT_VERSION,
-    EXPORT_CHUNK_SIZE,
     ApiAnonThrottle,
     JSONOnlyNegotiation,
     json_line,
@@ -105,11 +104,10 @@ class DatasetView(APIView):
         for prefix, viewset_class, _ in RESOURCES:
             viewset = viewset_class(request=request, format_kwarg=None, kwargs={})
             viewset.action = "dataset"
-            serializer = viewset.get_serializer()
             yield f', "{prefix}": ['
-            queryset = stable_order(viewset.get_queryset())
-            for index, instance in enumerate(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)):
-                line = json_line(serializer.to_representation(instance)).rstrip("\n")
+            records = viewset.records_of(stable_order(viewset.get_queryset()))
+            for index, record in enumerate(records):
+                line = json_line(record).rstrip("\n")
                 yield ("\n" if index == 0 else ",\n") + line
             yield "]"
         yield "}\n"

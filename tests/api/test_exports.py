@@ -183,7 +183,7 @@ def some_drafts(seeded):
         model.objects.filter(pk__in=ids).update(status="draft")
 
 
-def serialized(resource: str, user) -> tuple[list[str], list[dict]]:
+def serialized(resource: str, user, action: str = "export_jsonl") -> tuple[list[str], list[dict]]:
     """The columns and records the serializer makes of everything the export selects, one
     model instance at a time: what the exports must equal."""
     from rest_framework.test import APIRequestFactory, force_authenticate
@@ -194,7 +194,7 @@ def serialized(resource: str, user) -> tuple[list[str], list[dict]]:
     request = APIRequestFactory().get(f"/api/v1/{resource}/export.jsonl")
     force_authenticate(request, user=user)
     viewset = viewset_class(request=Request(request), format_kwarg=None, kwargs={})
-    viewset.action = "export_jsonl"
+    viewset.action = action
     serializer = viewset.get_serializer()
     queryset = viewset.filter_queryset(viewset.get_queryset())
     return list(serializer.fields), [serializer.to_representation(item) for item in queryset]
@@ -217,3 +217,15 @@ def test_exports_hold_exactly_what_the_serializer_makes(
     assert jsonl.splitlines(keepends=True) == [api_support.json_line(r) for r in records]
     csv_text = streamed(http.get(f"/api/v1/{resource}/export.csv"))
     assert csv_text == "".join(api_support.csv_lines(columns, iter(records)))
+
+
+@pytest.mark.parametrize("staff", [False, True], ids=["anonymous", "staff"])
+def test_dataset_holds_exactly_what_the_serializers_make(
+    some_drafts, client, admin_client, admin_user, staff
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = admin_user if staff else AnonymousUser()
+    dataset = json.loads(streamed((admin_client if staff else client).get("/api/v1/dataset.json")))
+    for resource in RESOURCES:
+        assert dataset[resource] == serialized(resource, user, action="dataset")[1], resource

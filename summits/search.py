@@ -20,7 +20,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 
-from django.db import connections
+from django.db import connections, migrations
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
@@ -63,6 +63,21 @@ def create_index(schema_editor, table: str, columns: tuple[str, ...]) -> None:
 def drop_index(schema_editor, table: str) -> None:
     for sql in drop_statements(schema_editor.connection.vendor, table):
         schema_editor.execute(sql)
+
+
+def index_tables(indexed: dict[str, tuple[str, ...]]) -> migrations.RunPython:
+    """A migration operation that builds (and on reversal drops) the word indexes of the given
+    tables, with their columns frozen in the migration that calls it."""
+
+    def create(apps, schema_editor) -> None:
+        for table, columns in indexed.items():
+            create_index(schema_editor, table, columns)
+
+    def drop(apps, schema_editor) -> None:
+        for table in indexed:
+            drop_index(schema_editor, table)
+
+    return migrations.RunPython(create, drop, elidable=False)
 
 
 def create_statements(vendor: str, table: str, columns: tuple[str, ...]) -> list[str]:

@@ -4,7 +4,7 @@ here; a later change to a model's `search_fields` needs a migration of its own."
 
 from django.db import migrations
 
-from summits.search import create_index, drop_index
+from summits.search import index_tables
 
 INDEXED = {
     "summits_person": ("name", "aliases", "summary"),
@@ -14,17 +14,7 @@ INDEXED = {
 }
 
 
-def create(apps, schema_editor):
-    for table, columns in INDEXED.items():
-        create_index(schema_editor, table, columns)
-
-
-def drop(apps, schema_editor):
-    for table in INDEXED:
-        drop_index(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [("summits", "0003_meeting_list_order_index")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [index_tables(INDEXED)]

@@ -279,8 +279,11 @@ class RecordPlan:
             record[name] = read(row, found)
         return record
 
-    def build(self, rows: list[dict]) -> list[dict | None]:
-        """The records of a chunk of rows, with one query per relation and computed field."""
+    def build(self, rows: list[dict] | QuerySet) -> list[dict | None]:
+        """The records of a chunk of rows (or of a queryset's few rows, a page, read in one
+        query), with one query per relation and computed field."""
+        if isinstance(rows, QuerySet):
+            rows = list(rows.prefetch_related(None).values(*self.columns))
         found: dict[str, Any] = {}
         if rows and (self.relations or self.computed):
             ids = [row[self.pk] for row in rows]

@@ -16,7 +16,9 @@ from summits.models import (
     Person,
     Record,
     Sector,
+    changes_index,
     format_partial_date,
+    kind_facet_index,
 )
 
 
@@ -47,7 +49,10 @@ class Package(Record):
     class Meta:
         ordering = ["title"]
         # The lists' default order among published records (config/api_support.stable_order).
-        indexes = [models.Index(fields=["status", "title", "id"], name="package_list_order")]
+        indexes = [
+            changes_index("package"),
+            models.Index(fields=["status", "title", "id"], name="package_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -131,6 +136,7 @@ class Document(DatedMixin, Record):
 
     class Meta:
         ordering = ["-date", "title"]
+        indexes = [changes_index("document"), kind_facet_index("document")]
 
     def __str__(self) -> str:
         return self.title
@@ -284,7 +290,11 @@ class Project(Record):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name", "id"], name="project_list_order")]
+        indexes = [
+            changes_index("project"),
+            kind_facet_index("project"),
+            models.Index(fields=["status", "name", "id"], name="project_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

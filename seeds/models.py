@@ -10,7 +10,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from summits.models import DatedMixin, DatePrecision, Record, format_partial_date
+from summits.models import (
+    DatedMixin,
+    DatePrecision,
+    Record,
+    changes_index,
+    format_partial_date,
+)
 
 
 def text_sha256(text: str) -> str:
@@ -62,6 +68,7 @@ class Source(DatedMixin, Record):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        indexes = [changes_index("source")]
 
     def __str__(self) -> str:
         return f"{self.publisher}: {self.title}" if self.publisher else self.title

@@ -1,5 +1,4 @@
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import ExtractYear
 
 from agreements.filters import DocumentFilter, PackageFilter, ProjectFilter
 from agreements.models import (
@@ -17,6 +16,7 @@ from agreements.models import (
 from summits.citing import citations_prefetch
 from summits.listing import (
     FACET_LIMIT,
+    CalendarYear,
     Facet,
     FacetedListView,
     kind_counts,
@@ -163,15 +163,15 @@ class PackageDetailView(RecordDetailView):
         )
 
 
-def milestone_year_counts(ids):
-    rows = (
-        Milestone.objects.filter(project__in=ids, date__isnull=False)
-        .annotate(year=ExtractYear("date"))
+def milestone_year_counts(rows):
+    groups = (
+        Milestone.objects.filter(project__in=rows.values("pk"), date__isnull=False)
+        .annotate(year=CalendarYear("date"))
         .values("year")
         .annotate(n=Count("project", distinct=True))
         .order_by("-year")
     )
-    return [(row["year"], str(row["year"]), row["n"]) for row in rows[:FACET_LIMIT]]
+    return [(row["year"], str(row["year"]), row["n"]) for row in groups[:FACET_LIMIT]]
 
 
 class ProjectListView(FacetedListView):

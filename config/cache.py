@@ -110,8 +110,7 @@ def install() -> None:
 
 def versioned_key(kind: str, *parts: object) -> str:
     """A cache key for `kind` computed from `parts` at the current data version."""
-    text = "\x1f".join(str(part) for part in (*parts, data_version()))
-    return f"pacta:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
+    return unversioned_key(kind, *parts, data_version())
 
 
 def filter_params(params, skipped: Iterable[str] = ()) -> str:
@@ -129,6 +128,32 @@ def remembered(key: str, compute: Callable[[], object]):
         value = compute()
         cache.set(key, value, response_seconds())
     return value
+
+
+def recent(key: str, compute: Callable[[], object], stale_seconds: int) -> tuple[object, bool]:
+    """The value under `key` (a key without the data version) if it was computed at the
+    current data version, or, after a write, while it is younger than `stale_seconds`;
+    otherwise `compute()` stored there with its version and time. Each value lives at most
+    `response_seconds()` whatever happens.
+
+    The second value says whether the first is current: a page showing an older one must
+    not be cached for longer than the grace period, so the page cache does not store it."""
+    version = data_version()
+    stored = cache.get(key)
+    if stored is not None:
+        stored_version, computed_at, value = stored
+        if stored_version == version:
+            return value, True
+        if time.time() - computed_at < stale_seconds:
+            return value, False
+    value = compute()
+    cache.set(key, (version, time.time(), value), response_seconds())
+    return value, True
+
+
+def unversioned_key(kind: str, *parts: object) -> str:
+    text = "\x1f".join(str(part) for part in parts)
+    return f"pacta:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def visibility(user) -> str:
@@ -170,7 +195,7 @@ class AnonymousPageCacheMiddleware:
             content, headers = stored
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if self.storable(response):
+        if self.storable(request, response):
             response["ETag"] = etag
             cache.set(key, (response.content, dict(response.items())), response_seconds())
         return response
@@ -184,9 +209,10 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def storable(response: HttpResponse) -> bool:
+    def storable(request: HttpRequest, response: HttpResponse) -> bool:
         return (
-            response.status_code == 200
+            not getattr(request, "shows_stale_counts", False)
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")

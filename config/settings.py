@@ -265,6 +265,11 @@ elif os.environ.get("CACHE_URL") == "dummy://":
 # The longest a cached response, list count or facet count lives; any write invalidates
 # them all at once before that (config/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))
+# How long after a write the public lists' facet counts may still be the ones from before it
+# (config/cache.recent): while analysts save, each list's facets are recounted at most once
+# in this many seconds instead of on the first request after every save. The rows, their
+# count and the pages themselves are always current. 0 recounts after every write.
+PACTA_FACET_STALE_SECONDS = int(os.environ.get("PACTA_FACET_STALE_SECONDS", "30"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

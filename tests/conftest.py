@@ -27,6 +27,13 @@ def cold_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def current_facets(settings):
+    """Facet counts recounted after every write, so a test sees its own rows counted; the
+    grace period a deployment allows is tested on its own (tests/pages/test_facets.py)."""
+    settings.PACTA_FACET_STALE_SECONDS = 0
+
+
 @pytest.fixture
 def seeded(db, django_db_setup) -> SeedReport:
     """The database as `manage.py seed` leaves it: the five texts and every curated record."""

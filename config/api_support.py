@@ -353,17 +353,18 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     #
     # The ETag is a digest of the URL, the representation, the viewer's visibility and the
     # data version (config/cache.py), so an If-None-Match is answered without the database.
-    # Last-Modified and the row count come from one aggregate, cached per filters and
-    # version; an anonymous JSON answer is cached whole under the ETag's key.
+    # Last-Modified and the row count (`validators`) are cached per filters and version; an
+    # anonymous JSON answer is cached whole under the ETag's key.
 
     def validators(self, qs: QuerySet, lookup: str = "") -> dict:
         """{"rows": count, "last": newest change as a whole-second timestamp or None}.
 
         A record's own change for a detail. For a list, the newest change among all the
-        records of its kind the viewer may see, whatever the filters: never earlier than
-        the list's own, so If-Modified-Since stays safe, and two index reads (the
+        records of its kind the viewer may see, whatever the filters: two index reads (the
         `<model>_changes` index) instead of visiting every matching row for its MAX, which
-        cost 13 of the 17 ms a count of 100,000 meetings took on SQLite."""
+        cost 13 of the 17 ms a count of 100,000 meetings took on SQLite. Like the MAX it
+        replaces, it does not move when a record is unpublished or deleted; the ETag does,
+        which is why clients are told to send If-None-Match."""
         if not self.timestamped:
             return {"rows": qs.order_by().count(), "last": None}
         if lookup:

@@ -130,25 +130,27 @@ def remembered(key: str, compute: Callable[[], object]):
     return value
 
 
-def recent(key: str, compute: Callable[[], object], stale_seconds: int) -> tuple[object, bool]:
+def recent(
+    key: str, compute: Callable[[], object], stale_seconds: int
+) -> tuple[object, float | None]:
     """The value under `key` (a key without the data version) if it was computed at the
     current data version, or, after a write, while it is younger than `stale_seconds`;
     otherwise `compute()` stored there with its version and time. Each value lives at most
     `response_seconds()` whatever happens.
 
-    The second value says whether the first is current: a page showing an older one must
-    not be cached for longer than the grace period, so the page cache does not store it."""
+    The second value is None when the first is current, else the time its grace ends: a
+    page showing it must not be cached beyond that (AnonymousPageCacheMiddleware)."""
     version = data_version()
     stored = cache.get(key)
     if stored is not None:
         stored_version, computed_at, value = stored
         if stored_version == version:
-            return value, True
+            return value, None
         if time.time() - computed_at < stale_seconds:
-            return value, False
+            return value, computed_at + stale_seconds
     value = compute()
     cache.set(key, (version, time.time(), value), response_seconds())
-    return value, True
+    return value, None
 
 
 def unversioned_key(kind: str, *parts: object) -> str:
@@ -195,9 +197,10 @@ class AnonymousPageCacheMiddleware:
             content, headers = stored
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if self.storable(request, response):
+        if self.storable(response):
             response["ETag"] = etag
-            cache.set(key, (response.content, dict(response.items())), response_seconds())
+            entry = (response.content, dict(response.items()))
+            cache.set(key, entry, self.lifetime(request))
         return response
 
     @staticmethod
@@ -209,10 +212,18 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    def lifetime(request: HttpRequest) -> int:
+        """A page showing facet counts from before the last write (config/cache.recent)
+        lives only until their grace period ends."""
+        until = getattr(request, "stale_counts_until", None)
+        if until is None:
+            return response_seconds()
+        return max(1, min(response_seconds(), int(until - time.time())))
+
+    @staticmethod
+    def storable(response: HttpResponse) -> bool:
         return (
-            not getattr(request, "shows_stale_counts", False)
-            and response.status_code == 200
+            response.status_code == 200
             and not response.streaming
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")

@@ -138,7 +138,9 @@ def related_counts(
             rows_by_id = {row[0]: row[1:] for row in targets.values_list("pk", *names)}
             blank = (None,) * len(names)  # records without the foreign key
             values = [
-                (*rows_by_id.get(pk, blank), n) if label_field else (rows_by_id[pk][0], None, n)
+                (*rows_by_id.get(pk, blank), n)
+                if label_field
+                else (rows_by_id.get(pk, blank)[0], None, n)
                 for pk, n in found.items()
             ]
         else:
@@ -147,8 +149,15 @@ def related_counts(
             (value, label if label_field else labels.get(value, value), n)
             for value, label, n in values
         ]
-        # Most first, then by label: the order GROUP BY ... ORDER BY gave before.
-        result.sort(key=lambda item: (-item[2], str(item[1] if label_field else item[0])))
+
+        # Most first, then by label (records without one first, as SQLite sorted them).
+        # Ties compare by code point, not the database's collation: only ties at the 25th
+        # place could differ.
+        def order(item):
+            tie = item[1] if label_field else item[0]
+            return (-item[2], tie is not None, str(tie))
+
+        result.sort(key=order)
         return result[:FACET_LIMIT]
 
     return counts
@@ -270,13 +279,15 @@ class FacetedListView(PublishedMixin, ListView):
             # A GROUP BY over every row the other filters leave: 20 to 120 ms each at
             # 100,000 meetings, so recounted at most once per PACTA_FACET_STALE_SECONDS
             # while writes keep changing the data version.
-            counts, up_to_date = cache.recent(
+            counts, stale_until = cache.recent(
                 self.counted_key(f"facet-{facet.param}", others, versioned=False),
                 lambda facet=facet, others=others: facet.counts(self.rows_without(others)),
                 settings.PACTA_FACET_STALE_SECONDS,
             )
-            if not up_to_date:
-                self.request.shows_stale_counts = True  # AnonymousPageCacheMiddleware
+            if stale_until is not None:
+                # AnonymousPageCacheMiddleware keeps the page no longer than the counts' grace.
+                earliest = getattr(self.request, "stale_counts_until", stale_until)
+                self.request.stale_counts_until = min(earliest, stale_until)
             values = []
             for value, label, count in counts:
                 selected = str(value) in current

@@ -18,7 +18,8 @@ SIZES = (10, 1000)
 # Countries are capped by the two-letter codes left free beside the ISO list.
 MOST_COUNTRIES = 400
 # What a public list page costs: the page, its count, one query per facet and the names of the
-# countries a country facet found, whatever the number of rows (the counts are cached per filters; here every request starts cold).
+# countries a country facet found, whatever the number of rows (the counts are cached per
+# filters; here every request starts cold).
 PAGE_QUERIES = {
     "meetings": 7,
     "documents": 9,

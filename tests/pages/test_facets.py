@@ -4,7 +4,9 @@ PACTA_FACET_STALE_SECONDS while writes go on (config/cache.recent)."""
 import pytest
 from django.urls import reverse
 
+import config.cache
 from agreements.models import Project, StatusEvent
+from config.cache import AnonymousPageCacheMiddleware
 from summits.listing import owner_unique_per_value
 from summits.models import Body, Country, EditorialStatus, Meeting, MeetingCountry, Person
 
@@ -82,8 +84,10 @@ def test_facets_may_lag_a_write_by_the_grace_period_but_rows_never_do(
     # up to the grace period, and a page showing them is not cached.
     assert meeting.slug in {row.slug for row in fresh.context["object_list"]}
     assert facet_counts(fresh, "kind") == before
-
-    import config.cache
+    # The page showing them is cached no longer than their grace period.
+    until = fresh.wsgi_request.stale_counts_until
+    assert 0 < until - config.cache.time.time() <= 30
+    assert AnonymousPageCacheMiddleware.lifetime(fresh.wsgi_request) <= 30
 
     later = config.cache.time.time() + 31
     monkeypatch.setattr(config.cache.time, "time", lambda: later)

@@ -43,6 +43,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .

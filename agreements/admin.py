@@ -14,15 +14,56 @@ from agreements.models import (
     ProjectOrganization,
     StatusEvent,
 )
-from seeds.admin import CitationInline
-from summits.admin import DATE_MORE, DocumentInline
-from summits.admin_base import (
+from records.admin import CitationInline
+from records.admin_base import (
     CollectionInlineMixin,
     HistoryAdmin,
     RecordAdmin,
-    country_filter,
-    year_filter,
+    admin_year_list_filter,
 )
+from records.registry import part
+from summits import admin as summits_admin
+from summits.admin import DATE_MORE, admin_country_list_filter
+from summits.models import Meeting
+
+
+class DocumentInline(admin.TabularInline):
+    """The documents of a meeting or package; open one for its parties and status."""
+
+    model = Document
+    fields = ("title", "slug", "kind", "date", "date_precision", "status")
+    readonly_fields = ("status",)
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+    extra = 0
+
+
+class MeetingDocumentInline(DocumentInline):
+    fk_name = "meeting"
+    verbose_name_plural = "documents signed or adopted at this meeting"
+
+
+# A meeting's documents are edited on its page; summits cannot name them, so the meeting's
+# admin is completed here, one layer up.
+admin.site.unregister(Meeting)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(summits_admin.MeetingAdmin):
+    list_display = (*summits_admin.MeetingAdmin.list_display[:-1], "document_count", "status")
+    inlines = (
+        summits_admin.MeetingCountryInline,
+        summits_admin.MeetingPersonInline,
+        MeetingDocumentInline,
+        CitationInline,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_total=Count("documents"))
+
+    @admin.display(description="documents", ordering="document_total")
+    def document_count(self, obj) -> int:
+        return obj.document_total
 
 
 class PackageDocumentInline(DocumentInline):
@@ -33,7 +74,7 @@ class PackageDocumentInline(DocumentInline):
 @admin.register(Package)
 class PackageAdmin(RecordAdmin):
     list_display = ("title", "meeting", "announced_count", "identified", "status", "updated_at")
-    list_filter = ("status", year_filter("meeting__start_date"))
+    list_filter = ("status", admin_year_list_filter("meeting__start_date"))
     list_select_related = ("meeting",)
     search_fields = ("title", "slug", "announced_text", "meeting__title")
     autocomplete_fields = ("meeting",)
@@ -103,8 +144,8 @@ class DocumentAdmin(RecordAdmin):
         "kind",
         "level",
         "conclusion",
-        country_filter("parties", "party_roles"),
-        year_filter("date"),
+        admin_country_list_filter("parties", "party_roles"),
+        admin_year_list_filter("date"),
         ("meeting__body", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("meeting", "package")
@@ -165,26 +206,6 @@ class DocumentAdmin(RecordAdmin):
         return str(events[-1]) if events else "—"
 
 
-@admin.register(StatusEvent)
-class StatusEventAdmin(HistoryAdmin):
-    parent_seed_collection = ("document", "status_history")
-    list_display = ("document", "status", "date_display", "note")
-    list_filter = ("status", year_filter("date"))
-    list_select_related = ("document",)
-    search_fields = ("document__title", "note", "date_text")
-    date_hierarchy = "date"
-    autocomplete_fields = ("document",)
-    fieldsets = (
-        (None, {"fields": ("document", "status", ("date", "date_precision"), "note")}),
-        ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
-    )
-    inlines = (CitationInline,)
-
-    @admin.display(description="date", ordering="date")
-    def date_display(self, obj) -> str:
-        return obj.date_display
-
-
 class ProjectCountryInline(CollectionInlineMixin, admin.TabularInline):
     model = ProjectCountry
     seed_collection = "countries"
@@ -225,7 +246,7 @@ class ProjectAdmin(RecordAdmin):
     list_filter = (
         "status",
         "kind",
-        country_filter("countries", "project_roles"),
+        admin_country_list_filter("countries", "project_roles"),
         ("sectors", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("location_country",)
@@ -277,21 +298,32 @@ class ProjectAdmin(RecordAdmin):
         return str(milestones[-1]) if milestones else "—"
 
 
-@admin.register(Milestone)
-class MilestoneAdmin(HistoryAdmin):
-    parent_seed_collection = ("project", "milestones")
-    list_display = ("project", "kind", "date_display", "note")
-    list_filter = ("kind", year_filter("date"))
-    list_select_related = ("project",)
-    search_fields = ("project__name", "note", "date_text")
-    date_hierarchy = "date"
-    autocomplete_fields = ("project",)
-    fieldsets = (
-        (None, {"fields": ("project", "kind", ("date", "date_precision"), "note")}),
-        ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
-    )
-    inlines = (CitationInline,)
+def dated_step_admin(model, *, step: str, owner_name: str) -> type[HistoryAdmin]:
+    """The admin of a status event or milestone on a page of its own (both are usually edited
+    inline, on their document or project): one shape for both kinds of dated step."""
+    owner = model.owner_field
 
-    @admin.display(description="date", ordering="date")
-    def date_display(self, obj) -> str:
-        return obj.date_display
+    class DatedStepAdmin(HistoryAdmin):
+        parent_seed_collection = (owner, part(model).seed_collection)
+        list_display = (owner, step, "date_display", "note")
+        list_filter = (step, admin_year_list_filter("date"))
+        list_select_related = (owner,)
+        search_fields = (f"{owner}__{owner_name}", "note", "date_text")
+        date_hierarchy = "date"
+        autocomplete_fields = (owner,)
+        fieldsets = (
+            (None, {"fields": (owner, step, ("date", "date_precision"), "note")}),
+            ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
+        )
+        inlines = (CitationInline,)
+
+        @admin.display(description="date", ordering="date")
+        def date_display(self, obj) -> str:
+            return obj.date_display
+
+    DatedStepAdmin.__name__ = DatedStepAdmin.__qualname__ = f"{model.__name__}Admin"
+    return DatedStepAdmin
+
+
+admin.site.register(StatusEvent, dated_step_admin(StatusEvent, step="status", owner_name="title"))
+admin.site.register(Milestone, dated_step_admin(Milestone, step="kind", owner_name="name"))

@@ -17,27 +17,20 @@ from agreements.models import (
     StatusEvent,
 )
 from agreements.serializers import DocumentSerializer, PackageSerializer, ProjectSerializer
-from config.api_support import (
-    RecordViewSet,
-    citations_prefetch,
-    own_fields,
-    published_link,
-    ties_by_pk,
-    visible,
-)
+from records.api.ordering import ties_by_pk
+from records.api.viewsets import RecordViewSet, citations_prefetch, own_fields
 from summits.models import Meeting, MeetingCountry, Sector
 
 LINK = ("id", "slug", "status")
 
 
-def dated_steps(model) -> QuerySet:
+def dated_steps(model, staff: bool) -> QuerySet:
     """Status events or milestones, each with its own quotes."""
-    return model.objects.only(*own_fields(model)).prefetch_related(citations_prefetch())
+    return model.objects.only(*own_fields(model)).prefetch_related(citations_prefetch(staff))
 
 
 class DocumentViewSet(RecordViewSet):
     model = Document
-    resource = "documents"
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
 
@@ -49,14 +42,15 @@ class DocumentViewSet(RecordViewSet):
             .order_by("country__code")
         )
         signings = (
-            DocumentSignatory.objects.select_related("person")
-            .filter(**published_link("person", staff))
+            DocumentSignatory.objects.visible_to(staff)
+            .select_related("person")
             .only("document", "role", "person__slug", "person__name")
             .order_by("pk")
         )
-        projects = visible(Project.objects, staff).only(*LINK, "name")
+        projects = Project.objects.visible_to(staff).only(*LINK, "name")
         relations = (
-            DocumentRelation.objects.select_related("to_document")
+            DocumentRelation.objects.visible_to(staff)
+            .select_related("to_document")
             .only("from_document", "kind", "to_document__slug")
             .order_by("pk")
         )
@@ -74,37 +68,37 @@ class DocumentViewSet(RecordViewSet):
             .prefetch_related(
                 Prefetch("party_roles", queryset=parties),
                 Prefetch("signings", queryset=signings),
-                Prefetch("status_events", queryset=dated_steps(StatusEvent)),
+                Prefetch("status_events", queryset=dated_steps(StatusEvent, staff)),
                 Prefetch("relations_from", queryset=relations),
                 Prefetch("projects", queryset=ties_by_pk(projects)),
-                citations_prefetch(),
+                citations_prefetch(staff),
             )
         )
 
 
 class PackageViewSet(RecordViewSet):
     model = Package
-    resource = "packages"
     serializer_class = PackageSerializer
     filterset_class = PackageFilter
 
-    @staticmethod
-    def meeting_countries() -> QuerySet:
+    def meeting_countries(self) -> QuerySet:
+        # A draft meeting's countries are not shown through its package.
         return (
-            MeetingCountry.objects.select_related("country")
+            MeetingCountry.objects.visible_to(self.staff)
+            .select_related("country")
             .only("meeting", "country__code")
             .order_by("country__code")
         )
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
-        documents = visible(Document.objects, self.staff).only(*LINK, "package", "title")
+        documents = Document.objects.visible_to(self.staff).only(*LINK, "package", "title")
         return (
             qs.select_related("meeting")
             .only(*own_fields(Package), *(f"meeting__{field}" for field in LINK), "meeting__title")
             .prefetch_related(
                 Prefetch("meeting__participations", queryset=self.meeting_countries()),
                 Prefetch("documents", queryset=ties_by_pk(documents)),
-                citations_prefetch(),
+                citations_prefetch(self.staff),
             )
         )
 
@@ -127,7 +121,6 @@ class PackageViewSet(RecordViewSet):
 
 class ProjectViewSet(RecordViewSet):
     model = Project
-    resource = "projects"
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
 
@@ -139,13 +132,13 @@ class ProjectViewSet(RecordViewSet):
             .order_by("country__code")
         )
         organizations = (
-            ProjectOrganization.objects.select_related("organization")
-            .filter(**published_link("organization", staff))
+            ProjectOrganization.objects.visible_to(staff)
+            .select_related("organization")
             .only("project", "role", "organization__slug", "organization__name")
             .order_by("pk")
         )
-        meetings = visible(Meeting.objects, staff).only(*LINK, "title")
-        documents = visible(Document.objects, staff).only(*LINK, "title")
+        meetings = Meeting.objects.visible_to(staff).only(*LINK, "title")
+        documents = Document.objects.visible_to(staff).only(*LINK, "title")
         return (
             qs.select_related("location_country")
             .only(*own_fields(Project), "location_country__code")
@@ -155,10 +148,10 @@ class ProjectViewSet(RecordViewSet):
                 Prefetch("sectors", queryset=ties_by_pk(Sector.objects.only("slug"))),
                 Prefetch("meetings", queryset=ties_by_pk(meetings)),
                 Prefetch("documents", queryset=ties_by_pk(documents)),
-                Prefetch("milestones", queryset=dated_steps(Milestone)),
+                Prefetch("milestones", queryset=dated_steps(Milestone, staff)),
                 Prefetch(
                     "figures", queryset=ProjectFigure.objects.only(*own_fields(ProjectFigure))
                 ),
-                citations_prefetch(),
+                citations_prefetch(staff),
             )
         )

@@ -10,19 +10,21 @@ from agreements.models import (
     ProjectOrganization,
     StatusEvent,
 )
-from summits.filters import (
-    CountryCodesMethodFilter,
+from records.filters import (
     OrderingFilter,
     RecordFilterSet,
+    RecordSlugFilter,
     SlugFilter,
     YearFilter,
-    country_filter,
 )
+from records.models import EditorialStatus
+from records.visibility import sees_drafts
+from summits.filters import CountryCodesMethodFilter, country_codes_filter
 
 
 class DocumentFilter(RecordFilterSet):
-    country = country_filter("party_roles", "document", require_all=False)
-    countries = country_filter("party_roles", "document", require_all=True)
+    country = country_codes_filter("party_roles", "document", require_all=False)
+    countries = country_codes_filter("party_roles", "document", require_all=True)
     date_from = filters.DateFilter(
         field_name="date", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
     )
@@ -38,8 +40,8 @@ class DocumentFilter(RecordFilterSet):
         label="Status",
         help_text="Documents with a status event of any of these kinds.",
     )
-    meeting = SlugFilter(field_name="meeting__slug", label="Meeting")
-    package = SlugFilter(field_name="package__slug", label="Package")
+    meeting = RecordSlugFilter(path="meeting", label="Meeting")
+    package = RecordSlugFilter(path="package", label="Package")
     body = SlugFilter(
         method="filter_body",
         label="Body",
@@ -52,8 +54,9 @@ class DocumentFilter(RecordFilterSet):
         label="Sector",
         help_text="Slug of a sector discussed at the document's meeting.",
     )
-    organization = SlugFilter(
-        field_name="projects__organizations__slug",
+    organization = RecordSlugFilter(
+        path="projects__organizations",
+        through=("projects",),
         distinct=True,
         label="Organization",
         help_text="Slug of an organization in a project the document concerns.",
@@ -73,11 +76,13 @@ class DocumentFilter(RecordFilterSet):
         return qs.filter(pk__in=StatusEvent.objects.filter(status__in=values).values("document"))
 
     def filter_body(self, qs, name, value):
-        return qs.filter(Q(establishes_body__slug=value) | Q(meeting__body__slug=value))
+        establishes = Q(**self.slug_lookup("establishes_body", value))
+        session = Q(**self.slug_lookup("meeting__body", value, through=("meeting",)))
+        return qs.filter(establishes | session)
 
     def filter_person(self, qs, name, value):
-        signed = DocumentSignatory.objects.filter(person__slug=value).values("document")
-        return qs.filter(pk__in=signed)
+        signed = DocumentSignatory.objects.filter(**self.slug_lookup("person", value))
+        return qs.filter(pk__in=signed.values("document"))
 
 
 class PackageFilter(RecordFilterSet):
@@ -86,8 +91,8 @@ class PackageFilter(RecordFilterSet):
         label="Country",
         help_text="ISO codes, comma-separated: packages of meetings with any of them.",
     )
-    meeting = SlugFilter(field_name="meeting__slug", label="Meeting")
-    year = YearFilter(field_name="meeting__start_date", lookup_expr="year", label="Year")
+    meeting = RecordSlugFilter(path="meeting", label="Meeting")
+    year = YearFilter(method="filter_year", label="Year")
     ordering = OrderingFilter(
         fields=(("title", "title"), ("meeting__start_date", "date"), ("updated_at", "updated")),
         help_text="title, date or updated; prefix with - for descending.",
@@ -100,12 +105,23 @@ class PackageFilter(RecordFilterSet):
     def filter_country(self, qs, name, codes):
         if not codes:
             return qs
-        return qs.filter(meeting__participations__country_id__in=list(codes.values())).distinct()
+        countries = list(codes.values())
+        lookup = {"meeting__participations__country_id__in": countries}
+        if not sees_drafts(self.viewer):
+            # A package is matched through its meeting: never through a draft one.
+            lookup["meeting__status"] = EditorialStatus.PUBLISHED
+        return qs.filter(**lookup).distinct()
+
+    def filter_year(self, qs, name, value):
+        lookup = {"meeting__start_date__year": value}
+        if not sees_drafts(self.viewer):
+            lookup["meeting__status"] = EditorialStatus.PUBLISHED
+        return qs.filter(**lookup)
 
 
 class ProjectFilter(RecordFilterSet):
-    country = country_filter("country_roles", "project", require_all=False)
-    countries = country_filter("country_roles", "project", require_all=True)
+    country = country_codes_filter("country_roles", "project", require_all=False)
+    countries = country_codes_filter("country_roles", "project", require_all=True)
     date_from = filters.DateFilter(
         method="filter_date_from",
         label="From",
@@ -126,16 +142,18 @@ class ProjectFilter(RecordFilterSet):
     )
     sector = SlugFilter(field_name="sectors__slug", label="Sector")
     organization = SlugFilter(method="filter_organization", label="Organization")
-    meeting = SlugFilter(field_name="meetings__slug", label="Meeting")
-    document = SlugFilter(field_name="documents__slug", label="Document")
-    person = SlugFilter(
-        field_name="meetings__persons__slug",
+    meeting = RecordSlugFilter(path="meetings", distinct=True, label="Meeting")
+    document = RecordSlugFilter(path="documents", distinct=True, label="Document")
+    person = RecordSlugFilter(
+        path="meetings__persons",
+        through=("meetings",),
         distinct=True,
         label="Person",
         help_text="Slug of a person at a meeting the project is linked to.",
     )
-    body = SlugFilter(
-        field_name="meetings__body__slug",
+    body = RecordSlugFilter(
+        path="meetings__body",
+        through=("meetings",),
         distinct=True,
         label="Body",
         help_text="Slug of a body at whose sessions the project was discussed.",
@@ -165,5 +183,5 @@ class ProjectFilter(RecordFilterSet):
         return self.with_milestones(qs, kind__in=values) if values else qs
 
     def filter_organization(self, qs, name, value):
-        linked = ProjectOrganization.objects.filter(organization__slug=value)
+        linked = ProjectOrganization.objects.filter(**self.slug_lookup("organization", value))
         return qs.filter(pk__in=linked.values("project"))

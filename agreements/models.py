@@ -6,20 +6,17 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from summits.models import (
-    Body,
-    Country,
+from records.models import (
     DatedMixin,
     DatePrecision,
-    Meeting,
-    Organization,
-    Person,
+    PartQuerySet,
     Record,
-    Sector,
     changes_index,
     format_partial_date,
     kind_facet_index,
 )
+from records.registry import register, register_part
+from summits.models import Body, Country, Meeting, Organization, Person, Sector
 
 
 class Package(Record):
@@ -41,7 +38,7 @@ class Package(Record):
         help_text='Verbatim: "a package of 10 documents".',
     )
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
     search_fields = ("title", "summary")
@@ -129,7 +126,7 @@ class Document(DatedMixin, Record):
         help_text="The standing body this document establishes.",
     )
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
     search_fields = ("title", "summary")
@@ -159,6 +156,9 @@ class DocumentParty(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="party_roles")
     role = models.CharField(max_length=20, choices=Role, default=Role.PARTY)
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("document",)
+
     class Meta:
         verbose_name_plural = "document parties"
         indexes = [models.Index(fields=["country", "document"], name="document_party_by_country")]
@@ -179,6 +179,9 @@ class DocumentSignatory(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signings")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signings")
     role = models.CharField(max_length=20, choices=Role, default=Role.SIGNED)
+
+    objects = PartQuerySet.as_manager()
+    visible_through = ("document", "person")
 
     class Meta:
         verbose_name_plural = "document signatories"
@@ -205,6 +208,9 @@ class DocumentRelation(models.Model):
         Document, on_delete=models.CASCADE, related_name="relations_to"
     )
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("from_document", "to_document")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -221,7 +227,38 @@ class DocumentRelation(models.Model):
         return f"{self.from_document} {self.get_kind_display().lower()} {self.to_document}"
 
 
-class StatusEvent(DatedMixin, models.Model):
+class DatedStep(DatedMixin, models.Model):
+    """One dated, cited step in the life of a record: a document's status event, a project's
+    milestone. Shown under the record it belongs to (`owner`), which is its public page."""
+
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    note = models.TextField(blank=True)
+    citations = GenericRelation("records.Citation")
+
+    objects = PartQuerySet.as_manager()
+    # The field naming the record the step belongs to.
+    owner_field = ""
+
+    class Meta:
+        abstract = True
+        ordering = [F("date").asc(nulls_last=True), "pk"]
+
+    def get_absolute_url(self) -> str:
+        return self.owner.get_absolute_url()
+
+    @property
+    def owner(self) -> Record:
+        return getattr(self, self.owner_field)
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class StatusEvent(DatedStep):
     """One dated, cited step in a document's life: proposed, initialed, signed, in force…"""
 
     class Status(models.TextChoices):
@@ -234,26 +271,16 @@ class StatusEvent(DatedMixin, models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="status_events")
     status = models.CharField(max_length=20, choices=Status, db_index=True)
-    date = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
-    )
-    note = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [F("date").asc(nulls_last=True), "pk"]
+    owner_field = "document"
+    visible_through = ("document",)
+
+    class Meta(DatedStep.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.date_display})"
-
-    def get_absolute_url(self) -> str:
-        return self.document.get_absolute_url()
-
-    @property
-    def date_display(self) -> str:
-        return format_partial_date(self.date, self.date_precision)
 
 
 class Project(Record):
@@ -283,7 +310,7 @@ class Project(Record):
     meetings = models.ManyToManyField(Meeting, related_name="projects", blank=True)
     documents = models.ManyToManyField(Document, related_name="projects", blank=True)
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords(m2m_fields=[sectors, meetings, documents])
 
     search_fields = ("name", "summary", "location_city")
@@ -315,6 +342,9 @@ class ProjectCountry(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="project_roles")
     role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("project",)
+
     class Meta:
         verbose_name_plural = "project countries"
         indexes = [models.Index(fields=["country", "project"], name="project_country_by_country")]
@@ -342,6 +372,9 @@ class ProjectOrganization(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role, default=Role.PARTNER)
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("project", "organization")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -364,6 +397,9 @@ class ProjectFigure(models.Model):
         max_length=50, blank=True, help_text='"more than", "around", "up to".'
     )
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("project",)
+
     class Meta:
         ordering = ["project", "pk"]
 
@@ -371,7 +407,7 @@ class ProjectFigure(models.Model):
         return self.text
 
 
-class Milestone(DatedMixin, models.Model):
+class Milestone(DatedStep):
     class Kind(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"
@@ -382,23 +418,36 @@ class Milestone(DatedMixin, models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(max_length=20, choices=Kind, db_index=True)
-    date = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
-    )
-    note = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = [F("date").asc(nulls_last=True), "pk"]
+    owner_field = "project"
+    visible_through = ("project",)
+
+    class Meta(DatedStep.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.date_display})"
 
-    def get_absolute_url(self) -> str:
-        return self.project.get_absolute_url()
 
-    @property
-    def date_display(self) -> str:
-        return format_partial_date(self.date, self.date_precision)
+register(Document, plural="documents", label="Documents", position=20)
+register(Package, plural="packages", label="Packages", position=30)
+register(Project, plural="projects", label="Projects", position=40, title_field="name")
+register_part(DocumentParty, owner="document")
+register_part(DocumentSignatory, owner="document")
+register_part(DocumentRelation, owner="from_document")
+register_part(
+    StatusEvent,
+    owner="document",
+    seed_collection="status_history",
+    describe=lambda step: f"Status of document ({step.get_status_display().lower()})",
+)
+register_part(ProjectCountry, owner="project")
+register_part(ProjectOrganization, owner="project")
+register_part(ProjectFigure, owner="project")
+register_part(
+    Milestone,
+    owner="project",
+    seed_collection="milestones",
+    describe=lambda step: f"Milestone of project ({step.get_kind_display().lower()})",
+)

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.models import Document, Package, Project
-from summits.serializers import (
+from records.serializers import (
     ApiUrlField,
     CitationSerializer,
     CitedMixin,

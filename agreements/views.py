@@ -13,8 +13,8 @@ from agreements.models import (
     ProjectOrganization,
     StatusEvent,
 )
-from summits.citing import citations_prefetch
-from summits.listing import (
+from records.citing import citations_prefetch
+from records.listing import (
     FACET_LIMIT,
     CalendarYear,
     Facet,
@@ -23,14 +23,28 @@ from summits.listing import (
     related_counts,
     year_counts,
 )
-from summits.models import EditorialStatus, Meeting, MeetingCountry, Organization, Person
-from summits.views import (
-    RecordDetailView,
-    country_facet,
-    participations,
-    parties,
-    project_countries,
-)
+from records.models import EditorialStatus
+from records.views import RecordDetailView
+from summits.models import Meeting, MeetingCountry, Organization, Person
+from summits.views import COUNTRY_FIELDS, country_facet, participations
+
+
+def parties(lookup: str = "party_roles") -> Prefetch:
+    return Prefetch(
+        lookup,
+        queryset=DocumentParty.objects.select_related("country").only(
+            "id", "document_id", "role", *(f"country__{name}" for name in COUNTRY_FIELDS)
+        ),
+    )
+
+
+def project_countries(lookup: str = "country_roles") -> Prefetch:
+    return Prefetch(
+        lookup,
+        queryset=ProjectCountry.objects.select_related("country").only(
+            "id", "project_id", "role", *(f"country__{name}" for name in COUNTRY_FIELDS)
+        ),
+    )
 
 
 class DocumentListView(FacetedListView):

@@ -18,36 +18,25 @@ from rest_framework import routers, serializers
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from agreements.api import DocumentViewSet, PackageViewSet, ProjectViewSet
-from config import api_schema  # also registers the OpenAPI filter extension
-from config.api_support import (
+# Importing each app's API module defines its resources (RecordViewSet.by_model).
+import agreements.api  # noqa: F401
+import records.api.sources  # noqa: F401
+import summits.api  # noqa: F401
+from records import registry
+from records.api import schema as api_schema
+from records.api.downloads import JSONOnlyNegotiation, json_line, streaming
+from records.api.ordering import stable_order
+from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
     ApiAnonThrottle,
-    JSONOnlyNegotiation,
-    json_line,
+    RecordViewSet,
     pacta_version,
-    stable_order,
-    streaming,
-)
-from seeds.api import SourceViewSet
-from summits.api import (
-    BodyViewSet,
-    CountryViewSet,
-    MeetingViewSet,
-    OrganizationViewSet,
-    PersonViewSet,
 )
 
+# (URL prefix, viewset, basename) of every resource, in the registry's order.
 RESOURCES = [
-    ("meetings", MeetingViewSet, "meeting"),
-    ("documents", DocumentViewSet, "document"),
-    ("packages", PackageViewSet, "package"),
-    ("projects", ProjectViewSet, "project"),
-    ("bodies", BodyViewSet, "body"),
-    ("countries", CountryViewSet, "country"),
-    ("persons", PersonViewSet, "person"),
-    ("organizations", OrganizationViewSet, "organization"),
-    ("sources", SourceViewSet, "source"),
+    (kind.plural, RecordViewSet.by_model[kind.model], kind.basename)
+    for kind in registry.resources()
 ]
 
 

@@ -8,10 +8,3 @@ class PactaAdminConfig(AdminConfig):
     """
 
     default_site = "config.admin_site.PactaAdminSite"
-
-    def ready(self) -> None:
-        super().ready()
-        # Every database connection raises the data version on a content write (config/cache.py).
-        from config import cache
-
-        cache.install()

@@ -63,9 +63,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The layers, bottom up (docs/architecture.md); import-linter keeps them one way.
+    "records",
     "summits",
     "agreements",
     "seeds",
+    "pages",
+    "datagen",
 ]
 
 MIDDLEWARE = [
@@ -79,9 +83,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Both need request.user: anonymous GETs read from the replica, if there is one, and
-    # anonymous public pages come from the cache (config/cache.py).
+    # anonymous public pages come from the cache (records/cache.py).
     "config.db_router.ReplicaReadsMiddleware",
-    "config.cache.AnonymousPageCacheMiddleware",
+    "records.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -245,7 +249,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every dated model shares one precision choice set; name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "summits.models.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "records.models.DatePrecision"},
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -263,10 +267,10 @@ elif os.environ.get("CACHE_URL") == "dummy://":
     # No cache at all: every request does its full work (the benchmark's uncached run).
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # The longest a cached response, list count or facet count lives; any write invalidates
-# them all at once before that (config/cache.py).
+# them all at once before that (records/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))
 # How long after a write the public lists' facet counts may still be the ones from before it
-# (config/cache.recent): while analysts save, each list's facets are recounted at most once
+# (records/cache.recent): while analysts save, each list's facets are recounted at most once
 # in this many seconds instead of on the first request after every save. The rows, their
 # count and the pages themselves are always current. 0 recounts after every write.
 PACTA_FACET_STALE_SECONDS = int(os.environ.get("PACTA_FACET_STALE_SECONDS", "30"))

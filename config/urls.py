@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api.urlpatterns, "api"), namespace="api")),
+    path("", include("pages.urls")),
     path("", include("summits.urls")),
     path("", include("agreements.urls")),
-    path("", include("seeds.urls")),
 ]

@@ -81,7 +81,7 @@ def export_database(out: TextIO, log: Callable[[str], None] = lambda line: None)
 
 
 def holds_content() -> bool:
-    from seeds.models import Source
+    from records.models import Source
     from summits.models import Meeting, Person
 
     return Meeting.objects.exists() or Source.objects.exists() or Person.objects.exists()

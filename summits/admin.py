@@ -4,15 +4,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Prefetch
 
-from agreements.models import Document
-from seeds.admin import CitationInline
-from summits.admin_base import (
+from records.admin import CitationInline
+from records.admin_base import (
     AnalystEditsMixin,
     CollectionInlineMixin,
     RecordAdmin,
     VersionedForm,
-    country_filter,
-    year_filter,
+    admin_year_list_filter,
 )
 from summits.models import (
     Body,
@@ -27,6 +25,26 @@ from summits.models import (
 )
 
 DATE_MORE = ("date_text", "year_inferred", "inference")
+
+
+def admin_country_list_filter(lookup: str, related_name: str) -> type[admin.SimpleListFilter]:
+    """Countries that take part in at least one record of this kind, not all 249."""
+
+    class CountryFilter(admin.SimpleListFilter):
+        title = "country"
+        parameter_name = "country"
+
+        def lookups(self, request, model_admin):
+            countries = Country.objects.filter(**{f"{related_name}__isnull": False}).distinct()
+            return list(countries.order_by("name").values_list("code", "name"))
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{lookup}__code": self.value()}).distinct()
+            return queryset
+
+    return CountryFilter
+
 
 admin.site.site_header = "Pacta: the analysts' workspace"
 admin.site.site_title = "Pacta admin"
@@ -106,7 +124,7 @@ class OrganizationAdmin(RecordAdmin):
 class BodyAdmin(RecordAdmin):
     slug_from = "name"
     list_display = ("name", "kind", "member_list", "session_count", "status", "updated_at")
-    list_filter = ("status", "kind", country_filter("members", "bodies"))
+    list_filter = ("status", "kind", admin_country_list_filter("members", "bodies"))
     search_fields = ("name", "slug")
     autocomplete_fields = ("members",)
     fieldsets = ((None, {"fields": ("name", "slug", "kind", "members", "status", "summary")}),)
@@ -151,22 +169,6 @@ class MeetingPersonInline(CollectionInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
-class DocumentInline(admin.TabularInline):
-    """The documents of a meeting or package; open one for its parties and status."""
-
-    model = Document
-    fields = ("title", "slug", "kind", "date", "date_precision", "status")
-    readonly_fields = ("status",)
-    prepopulated_fields = {"slug": ("title",)}
-    show_change_link = True
-    extra = 0
-
-
-class MeetingDocumentInline(DocumentInline):
-    fk_name = "meeting"
-    verbose_name_plural = "documents signed or adopted at this meeting"
-
-
 class MeetingForm(VersionedForm):
     # Ticked boxes rather than a JSON list typed by hand.
     formats = forms.MultipleChoiceField(
@@ -187,15 +189,14 @@ class MeetingAdmin(RecordAdmin):
         "host_country",
         "city",
         "participants",
-        "document_count",
         "status",
     )
     list_display_links = ("title",)
     list_filter = (
         "status",
         "kind",
-        country_filter("countries", "participations"),
-        year_filter("start_date"),
+        admin_country_list_filter("countries", "participations"),
+        admin_year_list_filter("start_date"),
         ("body", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("host_country", "body")
@@ -221,13 +222,12 @@ class MeetingAdmin(RecordAdmin):
         ("Summary", {"fields": ("summary",)}),
         ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
     )
-    inlines = (MeetingCountryInline, MeetingPersonInline, MeetingDocumentInline, CitationInline)
+    inlines = (MeetingCountryInline, MeetingPersonInline, CitationInline)
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(document_total=Count("documents", distinct=True))
             .prefetch_related(
                 Prefetch(
                     "participations", queryset=MeetingCountry.objects.select_related("country")
@@ -242,10 +242,6 @@ class MeetingAdmin(RecordAdmin):
     @admin.display(description="countries")
     def participants(self, obj) -> str:
         return ", ".join(p.country.name for p in obj.participations.all())
-
-    @admin.display(description="documents", ordering="document_total")
-    def document_count(self, obj) -> int:
-        return obj.document_total
 
 
 User = get_user_model()

@@ -1,14 +1,8 @@
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import Document, Package, Project
-from config.api_support import (
-    RecordViewSet,
-    citations_prefetch,
-    own_fields,
-    published_link,
-    ties_by_pk,
-    visible,
-)
+from records import registry
+from records.api.ordering import ties_by_pk
+from records.api.viewsets import RecordViewSet, citations_prefetch, own_fields
 from summits.filters import (
     BodyFilter,
     CountryFilter,
@@ -42,7 +36,6 @@ class CountryViewSet(RecordViewSet):
     """Countries, by ISO 3166-1 alpha-2 code (`/countries/AZ/`, any case)."""
 
     model = Country
-    resource = "countries"
     serializer_class = CountrySerializer
     filterset_class = CountryFilter
     lookup_field = "code"
@@ -62,7 +55,6 @@ class CountryViewSet(RecordViewSet):
 
 class PersonViewSet(RecordViewSet):
     model = Person
-    resource = "persons"
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
 
@@ -73,13 +65,14 @@ class PersonViewSet(RecordViewSet):
         return (
             qs.select_related("country")
             .only(*own_fields(Person), "country__code")
-            .prefetch_related(Prefetch("offices", queryset=offices), citations_prefetch())
+            .prefetch_related(
+                Prefetch("offices", queryset=offices), citations_prefetch(self.staff)
+            )
         )
 
 
 class OrganizationViewSet(RecordViewSet):
     model = Organization
-    resource = "organizations"
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
 
@@ -87,32 +80,30 @@ class OrganizationViewSet(RecordViewSet):
         return (
             qs.select_related("country")
             .only(*own_fields(Organization), "country__code")
-            .prefetch_related(citations_prefetch())
+            .prefetch_related(citations_prefetch(self.staff))
         )
 
 
 class BodyViewSet(RecordViewSet):
     model = Body
-    resource = "bodies"
     serializer_class = BodySerializer
     filterset_class = BodyFilter
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
         sessions = (
-            visible(Meeting.objects, self.staff)
+            Meeting.objects.visible_to(self.staff)
             .only(*LINK, "body", "title", "session_number", "start_date")
             .order_by("-start_date", "session_number", "pk")
         )
         return qs.only(*own_fields(Body)).prefetch_related(
             Prefetch("members", queryset=Country.objects.only("code").order_by("code")),
             Prefetch("sessions", queryset=sessions),
-            citations_prefetch(),
+            citations_prefetch(self.staff),
         )
 
 
 class MeetingViewSet(RecordViewSet):
     model = Meeting
-    resource = "meetings"
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
 
@@ -124,14 +115,11 @@ class MeetingViewSet(RecordViewSet):
             .order_by("country__code")
         )
         attendances = (
-            MeetingPerson.objects.select_related("person")
-            .filter(**published_link("person", staff))
+            MeetingPerson.objects.visible_to(staff)
+            .select_related("person")
             .only("meeting", "role", "person__slug", "person__name")
             .order_by("pk")
         )
-        documents = visible(Document.objects, staff).only(*LINK, "meeting", "title")
-        packages = visible(Package.objects, staff).only(*LINK, "meeting", "title")
-        projects = visible(Project.objects, staff).only(*LINK, "name")
         return (
             qs.select_related("host_country", "body", "parent")
             .only(
@@ -148,9 +136,7 @@ class MeetingViewSet(RecordViewSet):
                 Prefetch("participations", queryset=participations),
                 Prefetch("attendances", queryset=attendances),
                 Prefetch("sectors", queryset=ties_by_pk(Sector.objects.only("slug"))),
-                Prefetch("documents", queryset=ties_by_pk(documents)),
-                Prefetch("packages", queryset=ties_by_pk(packages)),
-                Prefetch("projects", queryset=ties_by_pk(projects)),
-                citations_prefetch(),
+                *registry.contributions(Meeting, surface="api", drafts=staff),
+                citations_prefetch(staff),
             )
         )

@@ -7,15 +7,21 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import django_filters as filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
 
+from records.filters import (
+    OrderingFilter,
+    RecordFilterSet,
+    RecordSlugFilter,
+    SearchFilter,
+    SlugFilter,
+    StrictBooleanFilter,
+    YearFilter,
+)
 from summits.models import (
     Body,
     Country,
@@ -28,7 +34,6 @@ from summits.models import (
 
 CODE_PATTERN = re.compile(r"^[A-Za-z]{2}$")
 MAX_CODES = 10
-MAX_QUERY_LENGTH = 200
 
 
 class CountryCodesField(forms.CharField):
@@ -73,6 +78,8 @@ class CountryCodesFilter(filters.Filter):
     """
 
     field_class = CountryCodesField
+    # A comma-separated string of ISO codes in the OpenAPI schema (records/api/schema.py).
+    schema_as_string = True
 
     def __init__(self, *args, relation: str, owner: str, require_all: bool, **kwargs):
         self.relation, self.owner, self.require_all = relation, owner, require_all
@@ -95,131 +102,15 @@ class CountryCodesFilter(filters.Filter):
         return model.objects.filter(country_id__in=country_ids).values(self.owner)
 
 
-class SlugFilter(filters.CharFilter):
-    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up."""
-
-    field_class = forms.SlugField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        super().__init__(*args, **kwargs)
-
-
-class SearchField(forms.CharField):
-    default_validators = [ProhibitNullCharactersValidator()]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
-        super().__init__(*args, **kwargs)
-
-
-class SearchFilter(filters.CharFilter):
-    field_class = SearchField
-
-
 class CountryCodesMethodFilter(filters.Filter):
     """Country codes handed to a FilterSet method, for relations other than a through model."""
 
     field_class = CountryCodesField
+    # A comma-separated string of ISO codes in the OpenAPI schema (records/api/schema.py).
+    schema_as_string = True
 
 
-class YearField(forms.IntegerField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
-        super().__init__(*args, **kwargs)
-
-
-class YearFilter(filters.NumberFilter):
-    field_class = YearField
-
-
-class InstantField(filters.fields.IsoDateTimeField):
-    """An ISO 8601 date-time the database can store: 9999-12-31T23:59-12:00 parses, but lies
-    past the last representable UTC instant and would crash the query (a 500) if let through."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value is not None:
-            try:
-                value.astimezone(dt.UTC)
-            except OverflowError:
-                raise forms.ValidationError(
-                    "Enter a date-time between years 1 and 9999."
-                ) from None
-        return value
-
-
-class InstantFilter(filters.IsoDateTimeFilter):
-    field_class = InstantField
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """true or false (also 1/0, yes/no); empty means no filter. NullBooleanField would read any
-    other value, a typo or a NUL byte, as "no filter" and answer every row without a word."""
-
-    widget = forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
-    TRUE = frozenset({"true", "1", "yes", "on"})
-    FALSE = frozenset({"false", "0", "no", "off"})
-
-    def to_python(self, value):
-        if value is None or value == "" or isinstance(value, bool):
-            return value if isinstance(value, bool) else None
-        text = str(value).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise forms.ValidationError("Give true or false.", code="invalid")
-
-
-class StrictBooleanFilter(filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class OrderingFilter(filters.OrderingFilter):
-    """django-filter's, except that a value naming no field (`,,`) keeps the default order
-    instead of clearing it, which left the rows unordered and the pages unstable."""
-
-    def filter(self, qs: QuerySet, value) -> QuerySet:
-        if not [param for param in value or () if param]:
-            return qs
-        return super().filter(qs, value)
-
-
-class RecordFilterSet(filters.FilterSet):
-    """What every resource accepts: full-text `q`, `updated_since` and `source`."""
-
-    q = SearchFilter(
-        method="filter_q",
-        label="Search",
-        help_text="Words that must all occur in the title, summary or a quote.",
-    )
-    updated_since = InstantFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Updated since",
-        help_text="ISO 8601 date-time; records changed at or after it (to sync changes).",
-    )
-    source = SlugFilter(
-        method="filter_source",
-        label="Source",
-        help_text="Slug of a source; records with at least one quote from it.",
-    )
-
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.search(value) if value.strip() else qs
-
-    def filter_source(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        from seeds.models import Citation
-
-        cited = Citation.objects.filter(
-            content_type=ContentType.objects.get_for_model(qs.model), source__slug=value
-        ).values("object_id")
-        return qs.filter(pk__in=cited)
-
-
-def country_filter(relation: str, owner: str, *, require_all: bool) -> CountryCodesFilter:
+def country_codes_filter(relation: str, owner: str, *, require_all: bool) -> CountryCodesFilter:
     if require_all:
         label, help_text = "Countries (all)", "ISO codes, comma-separated: all of them (AZ,KZ)."
     else:
@@ -234,8 +125,8 @@ def country_filter(relation: str, owner: str, *, require_all: bool) -> CountryCo
 
 
 class MeetingFilter(RecordFilterSet):
-    country = country_filter("participations", "meeting", require_all=False)
-    countries = country_filter("participations", "meeting", require_all=True)
+    country = country_codes_filter("participations", "meeting", require_all=False)
+    countries = country_codes_filter("participations", "meeting", require_all=True)
     date_from = filters.DateFilter(
         field_name="start_date",
         lookup_expr="gte",
@@ -250,7 +141,7 @@ class MeetingFilter(RecordFilterSet):
     )
     year = YearFilter(field_name="start_date", lookup_expr="year", label="Year")
     kind = filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, label="Kind")
-    body = SlugFilter(field_name="body__slug", label="Body", help_text="Slug of a body.")
+    body = RecordSlugFilter(path="body", label="Body", help_text="Slug of a body.")
     session_number = filters.NumberFilter(
         field_name="session_number",
         label="Session number",
@@ -276,10 +167,12 @@ class MeetingFilter(RecordFilterSet):
         fields = []
 
     def filter_person(self, qs, name, value):
-        return qs.filter(pk__in=MeetingPerson.objects.filter(person__slug=value).values("meeting"))
+        attended = MeetingPerson.objects.filter(**self.slug_lookup("person", value))
+        return qs.filter(pk__in=attended.values("meeting"))
 
     def filter_organization(self, qs, name, value):
-        return qs.filter(projects__organizations__slug=value).distinct()
+        lookup = self.slug_lookup("projects__organizations", value, through=("projects",))
+        return qs.filter(**lookup).distinct()
 
 
 class PersonFilter(RecordFilterSet):
@@ -356,5 +249,7 @@ class CountryFilter(filters.FilterSet):
     def filter_active(self, qs, name, value):
         if value is None:
             return qs
-        active = MeetingCountry.objects.filter(meeting__status="published").values("country")
+        # Active means "in the published record": the same for every viewer, so the list of
+        # countries and its count are shared by the page cache.
+        active = MeetingCountry.objects.visible_to(False).values("country")
         return qs.filter(pk__in=active) if value else qs.exclude(pk__in=active)

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -11,140 +8,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from summits.search import matching_ids, query_words
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-
-
-class EditorialStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-def format_partial_date(value: dt.date | None, precision: str) -> str:
-    """'21 Oct 2025', 'Oct 2025' or '2025': no more exact than the source allows."""
-    if value is None:
-        return "date unknown"
-    if precision == DatePrecision.YEAR:
-        return f"{value.year}"
-    if precision == DatePrecision.MONTH:
-        return value.strftime("%b %Y")
-    return f"{value.day} {value.strftime('%b %Y')}"
-
-
-def list_of_strings(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError("Enter a list of names.")
-
-
-class RecordQuerySet(models.QuerySet):
-    def published(self) -> RecordQuerySet:
-        return self.filter(status=EditorialStatus.PUBLISHED)
-
-    def search(self, query: str) -> RecordQuerySet:
-        """Records with every word of the query at the start of a word of their own text (the
-        model's `search_fields`) or of a quote cited for them; the one search entry point for
-        the API and the public pages, on a full-text index of either database (summits/search.py).
-        A query with no letters or digits finds nothing; an empty one leaves the records as
-        they are."""
-        words = query_words(query)
-        if not words:
-            return self if not query.strip() else self.none()
-        results = self
-        for word in words:
-            results = results.filter(pk__in=matching_ids(self.model, word, using=self.db))
-        return results
-
-    def visible_to(self, user: settings.AUTH_USER_MODEL | None) -> RecordQuerySet:
-        """Staff see drafts too; everyone else sees what is published."""
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
-
-
-class SeedTracked(models.Model):
-    """What `manage.py seed` wrote, so that a re-seed can tell an analyst's edit from its own.
-
-    `seeded` holds, per field, the value the seed last wrote; `analyst_edited` names the fields
-    an analyst changed in the admin. A re-seed leaves both kinds of field alone and reports them.
-    """
-
-    seeded = models.JSONField(
-        "seeded values",
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text="The values the seed last wrote, field by field.",
-    )
-    analyst_edited = models.JSONField(
-        "fields edited by analysts",
-        default=list,
-        blank=True,
-        editable=False,
-        help_text="Fields an analyst changed; the seed never overwrites them.",
-    )
-
-    class Meta:
-        abstract = True
-
-    def mark_analyst_edited(self, field_names: list[str] | set[str]) -> None:
-        self.analyst_edited = sorted(set(self.analyst_edited) | set(field_names))
-
-
-def changes_index(name: str) -> models.Index:
-    """(status, updated_at): a list's count and newest change, which every uncached list page
-    asks for (config/api_support.RecordViewSet.validators), read from this index alone instead
-    of every row: 25 -> 5 ms for 100,000 published meetings on SQLite and on PostgreSQL."""
-    return models.Index(fields=["status", "updated_at"], name=f"{name}_changes")
-
-
-def kind_facet_index(name: str) -> models.Index:
-    """(status, kind): the public list's kind facet counted from this index alone; through
-    the kind index with a row lookup each, it cost 93 ms for 100,000 meetings on SQLite."""
-    return models.Index(fields=["status", "kind"], name=f"{name}_kind_facet")
-
-
-class Record(SeedTracked):
-    """A content record: editorial status, stable slug, timestamps and an edit version."""
-
-    slug = models.SlugField(
-        max_length=200,
-        unique=True,
-        help_text="Stable identifier used in URLs; never reused for another record.",
-    )
-    status = models.CharField(
-        "editorial status",
-        max_length=10,
-        choices=EditorialStatus,
-        default=EditorialStatus.DRAFT,
-        db_index=True,
-        help_text="Only published records reach the public pages and the API.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    version = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text="Raised by every save; a save based on an older version is refused.",
-    )
-
-    objects = RecordQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == EditorialStatus.PUBLISHED
+from records.models import (
+    DatedMixin,
+    DatePrecision,
+    PartQuerySet,
+    Record,
+    SeedTracked,
+    changes_index,
+    format_partial_date,
+    kind_facet_index,
+    list_of_strings,
+)
+from records.registry import register, register_part, register_reference
 
 
 class Country(SeedTracked):
@@ -181,6 +56,15 @@ class Country(SeedTracked):
     def slug(self) -> str:
         return self.code.lower()
 
+    def pair_url(self, other: Country) -> str:
+        """The page of all relations between this country and `other`."""
+        return pair_url(self.code, other.code)
+
+
+def pair_url(code_a: str, code_b: str) -> str:
+    first, second = sorted((code_a.lower(), code_b.lower()))
+    return reverse("pair-detail", kwargs={"first": first, "second": second})
+
 
 class Sector(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -211,7 +95,7 @@ class Person(Record):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q48850.")],
     )
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
     search_fields = ("name", "aliases", "summary")
@@ -229,6 +113,7 @@ class Person(Record):
 
 class Office(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offices")
+    visible_through = ("person",)
     title = models.CharField(max_length=200, help_text="President of the Republic of Kazakhstan")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True)
     start_date = models.DateField(null=True, blank=True)
@@ -239,6 +124,8 @@ class Office(models.Model):
     end_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "start_date"]
@@ -273,7 +160,7 @@ class Organization(Record):
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COMPANY)
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
     search_fields = ("name", "aliases", "summary")
@@ -301,7 +188,7 @@ class Body(Record):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COUNCIL)
     members = models.ManyToManyField(Country, related_name="bodies", blank=True)
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
     search_fields = ("name", "summary")
@@ -316,28 +203,6 @@ class Body(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("body-detail", kwargs={"slug": self.slug})
-
-
-class DatedMixin(models.Model):
-    """A date as precise as the text allows, as the text wrote it, and how its year is known."""
-
-    date_text = models.CharField(
-        "date as written", max_length=200, blank=True, help_text='Verbatim: "October 21".'
-    )
-    year_inferred = models.BooleanField(
-        default=False, help_text="The text omits the year; it follows from other facts."
-    )
-    inference = models.TextField(
-        "how the year was inferred", blank=True, help_text="Which facts fix the year."
-    )
-
-    class Meta:
-        abstract = True
-
-    def clean(self) -> None:
-        super().clean()
-        if self.year_inferred and not self.inference.strip():
-            raise ValidationError({"inference": "Say from what the year was inferred."})
 
 
 class Meeting(DatedMixin, Record):
@@ -395,7 +260,7 @@ class Meeting(DatedMixin, Record):
     )
     sectors = models.ManyToManyField(Sector, related_name="meetings", blank=True)
     summary = models.TextField(blank=True)
-    citations = GenericRelation("seeds.Citation")
+    citations = GenericRelation("records.Citation")
     history = HistoricalRecords(m2m_fields=[sectors])
 
     search_fields = ("title", "summary", "city")
@@ -475,6 +340,9 @@ class MeetingCountry(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=20, choices=Role, default=Role.PARTICIPANT)
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("meeting",)
+
     class Meta:
         verbose_name = "participating country"
         verbose_name_plural = "participating countries"
@@ -501,6 +369,9 @@ class MeetingPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
     role = models.CharField(max_length=20, choices=Role, default=Role.PRINCIPAL)
 
+    objects = PartQuerySet.as_manager()
+    visible_through = ("meeting", "person")
+
     class Meta:
         verbose_name = "participating person"
         constraints = [
@@ -511,3 +382,16 @@ class MeetingPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+register(Meeting, plural="meetings", label="Meetings", position=10)
+register(Body, plural="bodies", label="Bodies", position=50, title_field="name")
+register(Person, plural="persons", label="Persons", position=60, title_field="name")
+register(
+    Organization, plural="organizations", label="Organizations", position=70, title_field="name"
+)
+register_reference(Country, fixed=True, plural="countries", label="Countries", position=55)
+register_reference(Sector)
+register_part(Office, owner="person")
+register_part(MeetingCountry, owner="meeting")
+register_part(MeetingPerson, owner="meeting")

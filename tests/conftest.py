@@ -44,7 +44,7 @@ def seeded(db, django_db_setup) -> SeedReport:
 def empty_db(db) -> None:
     """No content records, as before the first seed (undone with the test's transaction)."""
     from agreements.models import Document, Milestone, Package, Project, StatusEvent
-    from seeds.models import Citation, Source
+    from records.models import Citation, Source
     from summits.models import Body, Country, Meeting, Organization, Person, Sector
 
     for model in (Citation, StatusEvent, Milestone, Project, Document, Package, Meeting):
@@ -86,6 +86,15 @@ def verify_otp(client, user):
 @pytest.fixture
 def admin_verified_client(db, admin_user):
     """A superuser's client that has passed two-factor authentication."""
+    from django.test import Client
+
+    return verify_otp(Client(), admin_user)
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin client, signed in as production requires: with a verified
+    second factor. A password alone never shows drafts (records/visibility.py)."""
     from django.test import Client
 
     return verify_otp(Client(), admin_user)

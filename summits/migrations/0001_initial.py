@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import summits.models
+import records.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(help_text='Common English name.', max_length=100)),
                 ('official_name', models.CharField(blank=True, max_length=200)),
                 ('adjective', models.CharField(blank=True, help_text='As texts use it: Kazakh, Belarusian.', max_length=100)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other names texts use for the country or its government.', validators=[summits.models.list_of_strings])),
+                ('aliases', models.JSONField(blank=True, default=list, help_text='Other names texts use for the country or its government.', validators=[records.models.list_of_strings])),
             ],
             options={
                 'verbose_name_plural': 'countries',
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; a save based on an older version is refused.')),
                 ('name', models.CharField(max_length=300)),
-                ('aliases', models.JSONField(blank=True, default=list, validators=[summits.models.list_of_strings])),
+                ('aliases', models.JSONField(blank=True, default=list, validators=[records.models.list_of_strings])),
                 ('kind', models.CharField(choices=[('company', 'Company'), ('plant', 'Plant'), ('ministry', 'Ministry'), ('agency', 'Agency'), ('university', 'University'), ('press_service', 'Press service'), ('other', 'Other')], default='company', max_length=20)),
                 ('summary', models.TextField(blank=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; a save based on an older version is refused.')),
                 ('name', models.CharField(max_length=200)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Names as texts use them: "Ilham Heydar oglu", "Kassym-Jomart Kemelevich".', validators=[summits.models.list_of_strings])),
+                ('aliases', models.JSONField(blank=True, default=list, help_text='Names as texts use them: "Ilham Heydar oglu", "Kassym-Jomart Kemelevich".', validators=[records.models.list_of_strings])),
                 ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q48850.')], verbose_name='Wikidata id')),
                 ('summary', models.TextField(blank=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -257,7 +257,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; a save based on an older version is refused.')),
                 ('name', models.CharField(max_length=300)),
-                ('aliases', models.JSONField(blank=True, default=list, validators=[summits.models.list_of_strings])),
+                ('aliases', models.JSONField(blank=True, default=list, validators=[records.models.list_of_strings])),
                 ('kind', models.CharField(choices=[('company', 'Company'), ('plant', 'Plant'), ('ministry', 'Ministry'), ('agency', 'Agency'), ('university', 'University'), ('press_service', 'Press service'), ('other', 'Other')], default='company', max_length=20)),
                 ('summary', models.TextField(blank=True)),
                 ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='summits.country')),
@@ -278,7 +278,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised by every save; a save based on an older version is refused.')),
                 ('name', models.CharField(max_length=200)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Names as texts use them: "Ilham Heydar oglu", "Kassym-Jomart Kemelevich".', validators=[summits.models.list_of_strings])),
+                ('aliases', models.JSONField(blank=True, default=list, help_text='Names as texts use them: "Ilham Heydar oglu", "Kassym-Jomart Kemelevich".', validators=[records.models.list_of_strings])),
                 ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like Q48850.')], verbose_name='Wikidata id')),
                 ('summary', models.TextField(blank=True)),
                 ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='summits.country')),

@@ -1,10 +1,10 @@
 """Full-text indexes for searching persons, organizations, bodies and meetings: FTS5 tables
-with triggers on SQLite, GIN indexes on PostgreSQL (summits/search.py). The columns are frozen
+with triggers on SQLite, GIN indexes on PostgreSQL (records/search.py). The columns are frozen
 here; a later change to a model's `search_fields` needs a migration of its own."""
 
 from django.db import migrations
 
-from summits.search import index_tables
+from records.search import index_tables
 
 INDEXED = {
     "summits_person": ("name", "aliases", "summary"),

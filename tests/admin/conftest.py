@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.forms import BooleanField
 
-from summits.roles import account_create, roles_ensure
+from records.roles import account_create, roles_ensure
 
 PASSWORD = "correct horse battery staple 42"
 

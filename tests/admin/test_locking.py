@@ -64,7 +64,7 @@ def test_a_change_to_a_list_beside_the_record_also_counts(seeded, analyst, secon
 
 
 def test_a_publish_between_render_and_save_is_not_undone(seeded, analyst, second_analyst):
-    from summits.models import EditorialStatus
+    from records.models import EditorialStatus
 
     meeting = Meeting.objects.get(slug=SLUG)
     meeting.status = EditorialStatus.DRAFT

@@ -3,11 +3,11 @@
 import pytest
 from django.contrib import admin
 
-from summits.roles import CONTENT_APPS
+from records.registry import registry
 from tests.admin.conftest import change_url, changelist_url
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-CONTENT = [model for model in REGISTERED if model._meta.app_label in CONTENT_APPS]
+CONTENT = [model for model in REGISTERED if model._meta.app_label in registry.content_apps()]
 SECURITY = [
     model for model in REGISTERED if model._meta.app_label in {"axes", "otp_totp", "otp_static"}
 ]
@@ -132,7 +132,7 @@ def test_every_foreign_key_and_many_to_many_is_an_autocomplete(rf, admin_user):
     request.user = admin_user
     missing = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in CONTENT_APPS:
+        if model._meta.app_label not in registry.content_apps():
             continue  # third-party admins (auth, axes, otp) are theirs to design
         fields = set()
         for fieldset in model_admin.get_fieldsets(request, None):

@@ -1,6 +1,6 @@
 """The source editor's text helpers, without a database."""
 
-from seeds.passages import Span, near_miss, segments, sentences, uncited_sentences
+from records.passages import Span, near_miss, segments, sentences, uncited_sentences
 
 TEXT = "Astana, October 21.\n\nThe leaders met. They signed 10 documents. A fund was set up!\n"
 

@@ -2,13 +2,13 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from seeds.models import Citation, Source
+from records.models import Citation, Source
 from summits.models import Meeting
 from tests.admin.conftest import change_url, changelist_url, form_data
 
 SLUG = "az-kz-supreme-interstate-council-2"
 SOURCE = "azertac-2025-10-21-supreme-interstate-council"
-PREFIX = "seeds-citation-content_type-object_id"
+PREFIX = "records-citation-content_type-object_id"
 
 
 def _with_new_citation(client, meeting, source, quote, occurrence=1):
@@ -166,7 +166,7 @@ def test_a_hostile_text_is_escaped_on_the_source_page(seeded, analyst_client):
     _add_source(analyst_client, text=text)
     source = Source.objects.get(slug="new-article")
     meeting = Meeting.objects.get(slug=SLUG)
-    from seeds.services import citation_create
+    from records.services import citation_create
 
     citation_create(record=meeting, source=source, quote='<script>alert("x")</script>')
     page = analyst_client.get(change_url(source)).content.decode()

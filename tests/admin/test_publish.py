@@ -1,6 +1,7 @@
 """Publish and unpublish: counted, one history row each with its author, seen by the public."""
 
-from summits.models import EditorialStatus, Meeting
+from records.models import EditorialStatus
+from summits.models import Meeting
 from tests.admin.conftest import changelist_url
 
 
@@ -67,7 +68,7 @@ def test_a_reseed_keeps_an_analysts_unpublish(seeded, analyst_client):
 def test_every_record_admin_offers_both_actions(seeded, analyst_client):
     from django.contrib import admin
 
-    from summits.admin_base import RecordAdmin
+    from records.admin_base import RecordAdmin
 
     record_admins = [m for m, a in admin.site._registry.items() if isinstance(a, RecordAdmin)]
     assert len(record_admins) == 8

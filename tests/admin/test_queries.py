@@ -17,7 +17,7 @@ from agreements.models import (
     ProjectCountry,
     StatusEvent,
 )
-from seeds.models import Citation, Source
+from records.models import Citation, Source
 from summits.models import Body, Country, Meeting, MeetingCountry, Organization, Person, Sector
 from tests.admin.conftest import changelist_url
 

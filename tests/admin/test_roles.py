@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from agreements.models import Document, Project
+from records.roles import ANALYST, EDITOR
 from summits.models import Meeting, MeetingCountry
-from summits.roles import ANALYST, EDITOR
 from tests.admin.conftest import PASSWORD, change_url, changelist_url
 
 User = get_user_model()

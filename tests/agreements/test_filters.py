@@ -5,8 +5,8 @@ from django.http import QueryDict
 
 from agreements.filters import DocumentFilter, PackageFilter, ProjectFilter
 from agreements.models import Document, Package, Project
-from seeds.filters import SourceFilter
-from seeds.models import Source
+from records.filters import SourceFilter
+from records.models import Source
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

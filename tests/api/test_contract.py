@@ -15,7 +15,7 @@ from django.utils.http import http_date
 
 from agreements.filters import DocumentFilter, PackageFilter, ProjectFilter
 from config.api import RESOURCES as ROUTES
-from seeds.filters import SourceFilter
+from records.filters import SourceFilter
 from summits.filters import (
     BodyFilter,
     CountryFilter,

@@ -18,7 +18,7 @@ from agreements.models import (
     ProjectOrganization,
     StatusEvent,
 )
-from seeds.models import Citation, Source
+from records.models import Citation, Source
 from summits.models import (
     Body,
     Country,

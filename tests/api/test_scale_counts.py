@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from seeds.models import Source
+from records.models import Source
 from tests.api.conftest import RESOURCES
 from tests.api.test_queries import LIST_QUERIES, grow, queries, warm_content_types
 

@@ -1,4 +1,4 @@
-"""A deep page is read as a deferred join (config/api_support.deep_page): the same records in
+"""A deep page is read as a deferred join (records/api/pagination.deep_page): the same records in
 the same order as a plain OFFSET, at a fixed number of queries. An export costs a fixed number
 of queries per chunk of rows, however many rows."""
 
@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import api_support
-from seeds.models import Source
+from records.api import pagination, viewsets
+from records.models import Source
 from tests.api.conftest import get_json, slugs, streamed
 from tests.api.test_queries import grow, queries, warm_content_types
 
@@ -27,9 +27,9 @@ from tests.api.test_queries import grow, queries, warm_content_types
 )
 def test_deferred_join_pages_equal_offset_pages(seeded, client, monkeypatch, url):
     grow("meetings")
-    monkeypatch.setattr(api_support, "DEFERRED_JOIN_OFFSET", 10**9)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 10**9)
     plain = slugs(client, url)
-    monkeypatch.setattr(api_support, "DEFERRED_JOIN_OFFSET", 1)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 1)
     deferred = slugs(client, url)
     assert deferred == plain
     assert len(plain) == len(set(plain)) == get_json(client, url)["count"]
@@ -42,7 +42,7 @@ def uncached_queries(client, url: str) -> tuple[int, dict]:
 
 def test_deep_page_queries_are_fixed(seeded, client, monkeypatch):
     warm_content_types()
-    monkeypatch.setattr(api_support, "DEFERRED_JOIN_OFFSET", 10)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 10)
     shallow, _ = uncached_queries(client, "/api/v1/meetings/?page_size=10")
     first, _ = uncached_queries(client, "/api/v1/meetings/?page_size=10&page=2")
     grow("meetings")
@@ -102,7 +102,7 @@ def test_export_queries_are_fixed_per_chunk(
     for rows in (10, 1000):
         grow(resource, rows - grown, first=grown)
         grown = rows
-        chunks = math.ceil(rows / api_support.EXPORT_CHUNK_SIZE)
+        chunks = math.ceil(rows / viewsets.EXPORT_CHUNK_SIZE)
         for suffix in ("jsonl", "csv"):
             with django_assert_max_num_queries(1 + EXPORT_QUERIES_PER_CHUNK[resource] * chunks):
                 body = streamed(client.get(f"/api/v1/{resource}/export.{suffix}?q=bulk"))

@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import verify_otp
+
 EXAMPLES = int(os.environ.get("PACTA_FUZZ_EXAMPLES", "10"))
 # The coverage phase (every parameter's boundaries and wrong types, deterministic) takes most
 # of the time; `make fuzz` turns it on.
@@ -70,7 +72,7 @@ def staff_headers(seeded, django_user_model) -> dict[str, str]:
         "fuzz-staff", password="a long enough password", is_staff=True
     )
     client = Client()
-    client.force_login(user)
+    verify_otp(client, user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
 
@@ -112,7 +114,7 @@ def test_an_unknown_api_address_is_a_json_404(seeded, client):
 
 
 def test_a_source_without_a_url_has_null_not_an_empty_string(seeded, client):
-    from seeds.models import Source
+    from records.models import Source
 
     slug = "azertac-2025-10-21-supreme-interstate-council"
     Source.objects.filter(slug=slug).update(url="")

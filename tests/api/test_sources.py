@@ -1,4 +1,4 @@
-from seeds.models import Source
+from records.models import Source
 from tests.api.conftest import get_json, slugs
 
 SLUG = "azertac-2025-10-21-supreme-interstate-council"

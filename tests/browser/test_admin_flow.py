@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from summits.roles import account_create
+from records.roles import account_create
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,8 @@ def choose(page, select_id: str, search: str, option: str) -> None:
 def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screenshot):
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from summits.models import EditorialStatus, Meeting
+    from records.models import EditorialStatus
+    from summits.models import Meeting
 
     alice = account_create(username="alice", password=PASSWORD)
     # Production settings (the suite's) require a second factor: a one-time backup code.
@@ -52,7 +53,7 @@ def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screen
     choose(page, "id_participations-1-country", "Azerb", "Azerbaijan")
     page.locator("#id_participations-1-role").select_option("guest")
 
-    citation = "id_seeds-citation-content_type-object_id-0"
+    citation = "id_records-citation-content_type-object_id-0"
     choose(page, f"{citation}-source", "azertac", "AZERTAC")
     page.fill(f"#{citation}-quote", QUOTE)
     screenshot("admin-meeting-add")

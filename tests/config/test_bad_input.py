@@ -20,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Document, Package, Project
-from seeds.models import Citation, Source
-from summits.filters import InstantFilter, YearFilter
+from records.filters import InstantFilter, YearFilter
+from records.models import Citation, Source
 from summits.models import Body, Meeting, Organization, Person
+from tests.conftest import verify_otp
 
 NUL = "%00"
 SCRIPT = "<script>alert(1)</script>"
@@ -286,7 +287,7 @@ def staff_client(db, django_user_model):
         "fuzz-editor", password="a long enough password", is_staff=True
     )
     client = Client()
-    client.force_login(user)
+    verify_otp(client, user)
     return client
 
 

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.cache import bump_data_version, data_version, is_content_write
-from seeds.models import Source
-from seeds.services import citation_create
-from summits.models import EditorialStatus, Meeting
-from summits.services import records_publish
+from records.cache import bump_data_version, data_version, is_content_write
+from records.models import EditorialStatus, Source
+from records.services import citation_create, records_publish
+from summits.models import Meeting
+from tests.conftest import verify_otp
 
 COUNCIL = "az-kz-supreme-interstate-council-1"
 CACHED_URLS = [
@@ -43,7 +43,7 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(
         "editor", password="a long enough password", is_staff=True
     )
-    client.force_login(user)
+    verify_otp(client, user)
     return client
 
 
@@ -233,7 +233,7 @@ def test_staff_never_get_the_anonymous_copy_nor_leave_theirs(client, seeded, dja
     staff = django_user_model.objects.create_user(
         "editor", password="a long enough password", is_staff=True
     )
-    client.force_login(staff)
+    verify_otp(client, staff)
     for url in ("/api/v1/meetings/?page_size=100", "/meetings/"):
         assert COUNCIL in client.get(url).content.decode()
     client.logout()

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers
 
-from config.exports import RecordPlan, url_parts
+from records.api.plan import RecordPlan, url_parts
+from records.serializers import SlugsField
 from summits.models import Meeting
-from summits.serializers import MeetingSerializer, SlugsField
+from summits.serializers import MeetingSerializer
 
 
 class WithMethodField(MeetingSerializer):

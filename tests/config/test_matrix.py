@@ -28,8 +28,8 @@ from django.views.generic import RedirectView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from records.roles import account_create
 from summits.models import Meeting, MeetingCountry
-from summits.roles import account_create
 from tests.conftest import verify_otp
 
 PASSWORD = "correct horse battery staple 42"
@@ -58,10 +58,10 @@ RECORDS = {
     "agreements.package",
     "agreements.document",
     "agreements.project",
-    "seeds.source",
+    "records.source",
 }
 # Rows inside a record (with their own admin for citing them): removing one is editing it.
-PARTS = {"seeds.citation", "agreements.statusevent", "agreements.milestone"}
+PARTS = {"records.citation", "agreements.statusevent", "agreements.milestone"}
 # ISO reference data: corrected, never added or removed, by anyone but a superuser.
 REFERENCE = {"summits.country"}
 ACCOUNTS = {"auth.user", "auth.group"}

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from config import db_router
 from config.db_router import PrimaryReplicaRouter, ReplicaReadsMiddleware, reads_from_replica
 from summits.models import Meeting
+from tests.conftest import verify_otp
 
 COUNCIL = "az-kz-supreme-interstate-council-1"
 
@@ -122,7 +123,7 @@ def test_anonymous_requests_read_from_the_replica(client, seeded, url):
 @pytest.mark.django_db(databases=["default", "replica"])
 @pytest.mark.parametrize("url", ["/api/v1/meetings/", f"/meetings/{COUNCIL}/"])
 def test_staff_requests_read_from_the_primary(client, seeded, admin_user, url):
-    client.force_login(admin_user)
+    verify_otp(client, admin_user)
     counted = queries_by_alias(client, url)
     assert counted["default"] > 0 and counted["replica"] == 0
 

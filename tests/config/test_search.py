@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from agreements.models import Document, Package, Project
-from seeds.models import Citation, Source
-from seeds.services import citation_create
-from summits import search
+from records import search
+from records.models import Citation, Source
+from records.services import citation_create
 from summits.models import Body, Meeting, Organization, Person
 from tests.api.conftest import get_json, slugs
 from tests.api.test_queries import queries, warm_content_types
@@ -23,7 +23,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="Po
 
 
 def found(model, query: str) -> set[str]:
-    return set(model.objects.search(query).values_list("slug", flat=True))
+    return set(model.objects.search(query, None).values_list("slug", flat=True))
 
 
 def new_meeting(slug: str, **fields) -> Meeting:
@@ -70,7 +70,7 @@ def test_every_word_is_required_but_each_may_match_anywhere(seeded):
 
 
 def test_blank_query_keeps_everything(seeded):
-    assert Meeting.objects.search("   ").count() == Meeting.objects.count()
+    assert Meeting.objects.search("   ", None).count() == Meeting.objects.count()
 
 
 def test_only_the_first_words_count(seeded):
@@ -172,7 +172,7 @@ def test_sqlite_keeps_an_fts5_table_and_its_triggers(db, model):
 
 @sqlite_only
 def test_sqlite_query_reads_the_fts5_tables(seeded):
-    plan = Meeting.objects.search("supreme").explain()
+    plan = Meeting.objects.search("supreme", None).explain()
     assert "VIRTUAL TABLE INDEX" in plan
     assert plan.count("VIRTUAL TABLE") == 2  # the meetings' words and the quotes' words
 
@@ -184,7 +184,7 @@ def test_postgres_query_uses_the_gin_indexes(seeded, model):
     # which it can only if the query's expression is the indexed one, character for character.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = model.objects.search("supreme").explain()
+    plan = model.objects.search("supreme", None).explain()
     assert search.gin_index(model._meta.db_table) in plan
 
 

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from summits.roles import account_create, roles_ensure
+from records.roles import account_create, roles_ensure
 from tests.conftest import verify_otp
 
 PASSWORD = "correct horse battery staple 42"

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import verify_otp
+
 COUNCIL_1 = "az-kz-supreme-interstate-council-1"
 COUNCIL_2 = "az-kz-supreme-interstate-council-2"
 KURMANGAZY = "kurmangazy-childrens-creativity-center-fuzuli"
@@ -56,5 +58,5 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(
         "editor", password="a long enough password", is_staff=True
     )
-    client.force_login(user)
+    verify_otp(client, user)
     return client

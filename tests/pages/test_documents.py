@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Document, Package, StatusEvent
-from summits.models import EditorialStatus
+from records.models import EditorialStatus
 
 from .conftest import count_queries, text_of
 

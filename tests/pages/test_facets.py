@@ -4,11 +4,12 @@ PACTA_FACET_STALE_SECONDS while writes go on (config/cache.recent)."""
 import pytest
 from django.urls import reverse
 
-import config.cache
+import records.cache
 from agreements.models import Project, StatusEvent
-from config.cache import AnonymousPageCacheMiddleware
-from summits.listing import owner_unique_per_value
-from summits.models import Body, Country, EditorialStatus, Meeting, MeetingCountry, Person
+from records.cache import AnonymousPageCacheMiddleware
+from records.listing import owner_unique_per_value
+from records.models import EditorialStatus
+from summits.models import Body, Country, Meeting, MeetingCountry, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +87,11 @@ def test_facets_may_lag_a_write_by_the_grace_period_but_rows_never_do(
     assert facet_counts(fresh, "kind") == before
     # The page showing them is cached no longer than their grace period.
     until = fresh.wsgi_request.stale_counts_until
-    assert 0 < until - config.cache.time.time() <= 30
+    assert 0 < until - records.cache.time.time() <= 30
     assert AnonymousPageCacheMiddleware.lifetime(fresh.wsgi_request) <= 30
 
-    later = config.cache.time.time() + 31
-    monkeypatch.setattr(config.cache.time, "time", lambda: later)
+    later = records.cache.time.time() + 31
+    monkeypatch.setattr(records.cache.time, "time", lambda: later)
     recounted = facet_counts(client.get(url), "kind")
     assert recounted.get(old_kind, 0) == before.get(old_kind, 0) - 1
     assert recounted[new_kind] == before.get(new_kind, 0) + 1

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Document
-from seeds.models import Citation
+from records.models import Citation
 from summits.models import Meeting
 
 from .conftest import COUNCIL_2, outline, text_of

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from summits.models import Country, EditorialStatus, Meeting, MeetingCountry
+from records.models import EditorialStatus
+from summits.models import Country, Meeting, MeetingCountry
 
 from .conftest import COUNCIL_1, COUNCIL_2, count_queries, outline, text_of
 

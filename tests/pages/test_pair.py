@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Document
-from summits.models import EditorialStatus, Meeting
+from records.models import EditorialStatus
+from summits.models import Meeting
 
 from .conftest import COUNCIL_1, COUNCIL_2, KURMANGAZY, text_of
 

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from summits.models import Body, EditorialStatus, Organization, Person
+from records.models import EditorialStatus
+from summits.models import Body, Organization, Person
 
 from .conftest import COUNCIL_1, COUNCIL_2, count_queries, text_of
 

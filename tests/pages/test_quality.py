@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from summits.models import EditorialStatus, Meeting
+from records.models import EditorialStatus
+from summits.models import Meeting
 
 from .conftest import AZERTAC, COUNCIL_2, KURMANGAZY, count_queries, outline
 

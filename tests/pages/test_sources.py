@@ -4,9 +4,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from seeds.highlight import segments
-from seeds.models import Citation, Source
-from summits.models import Country, EditorialStatus, Meeting, MeetingCountry
+from records.models import Citation, EditorialStatus, Source
+from records.passages import marked as segments
+from summits.models import Country, Meeting, MeetingCountry
 
 from .conftest import AZERTAC, COUNCIL_2, text_of
 
@@ -53,7 +53,7 @@ def test_the_source_page_marks_every_cited_passage_and_links_its_record(client, 
     assert citation.quote in mark.group(1)
     # Every citation of the source is reachable by its anchor.
     ids = set(re.findall(r'id="c(\d+)"', html))
-    assert {str(pk) for pk in source.citations.values_list("pk", flat=True)} <= ids
+    assert {str(pk) for pk in source.passages.values_list("pk", flat=True)} <= ids
     # The text is verbatim: removing the markup gives the stored text back.
     body = re.search(r'<div class="source-text"[^>]*>(.*?)</div>', html, re.S).group(1)
     body = re.sub(r'<sup class="refs">.*?</sup>', "", body)

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from seeds.models import Citation, Source, find_quote
-from seeds.services import citation_create
+from records.models import Citation, Source, find_quote
+from records.services import citation_create
 from summits.models import Meeting
 
 pytestmark = pytest.mark.usefixtures("empty_db")

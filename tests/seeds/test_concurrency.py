@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from seeds.models import Citation, Source
-from seeds.services import citation_create
+from records.models import Citation, Source
+from records.services import citation_create
 from summits.models import Meeting
 
 WORKERS, EACH = 25, 5

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
 
 from agreements.models import Document, Milestone, Project, StatusEvent
+from records.models import Citation, EditorialStatus, Source
 from seeds import load
 from seeds.load import SeedError, seed
-from seeds.models import Citation, Source
-from summits.models import Body, Country, EditorialStatus, Meeting, Person
+from summits.models import Body, Country, Meeting, Person
 
 from ..conftest import MINI_RECORDS
 

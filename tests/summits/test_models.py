@@ -4,16 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from summits.models import (
-    Body,
-    Country,
-    DatePrecision,
-    EditorialStatus,
-    Meeting,
-    Office,
-    Person,
-    format_partial_date,
-)
+from records.models import DatePrecision, EditorialStatus, format_partial_date
+from summits.models import Body, Country, Meeting, Office, Person
 
 pytestmark = pytest.mark.usefixtures("empty_db")
 

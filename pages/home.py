@@ -1,0 +1,136 @@
+"""The pages about everything at once: home, search and about."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from agreements.models import Document, Milestone, Project
+from pages import charts
+from records import registry
+from records.filters import SearchField
+from records.listing import api_url
+from records.models import Citation, Source
+from summits.filters import CountryFilter
+from summits.models import Country, Meeting
+from summits.views import COUNTRY_FIELDS, participations
+
+
+def holdings(user) -> list[tuple[str, int, str]]:
+    """What Pacta holds: (label, count, list URL name), one row per registered kind."""
+    return [
+        (kind.label, kind.model.objects.visible_to(user).count(), kind.list_url_name)
+        for kind in registry.kinds()
+    ]
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meetings = Meeting.objects.visible_to(user)
+        documents = Document.objects.visible_to(user)
+        milestones = Milestone.objects.filter(
+            project__in=Project.objects.visible_to(user).values("pk")
+        )
+        rows = charts.timeline_rows(meetings, documents, milestones)
+        net = charts.network(meetings, documents)
+        context.update(
+            holdings=holdings(user),
+            citation_count=Citation.objects.visible_to(user).count(),
+            latest_meetings=meetings.filter(start_date__isnull=False)
+            .select_related("host_country", "body")
+            .prefetch_related(participations())[:8],
+            timeline_rows=rows,
+            timeline_svg=charts.timeline_svg(rows),
+            network=net,
+            network_svg=charts.network_svg(net),
+        )
+        return context
+
+
+SEARCH_LIMIT = 10
+# What each kind's search results need besides the record itself.
+SEARCHED = {
+    Meeting: lambda results: results.select_related("host_country"),
+    Source: lambda results: results.defer("text"),
+}
+
+
+class SearchView(TemplateView):
+    template_name = "search.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("error"):
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        field = SearchField(required=False, label="Search Pacta")
+        raw = self.request.GET.get("q", "")
+        context.update(query=raw, groups=[], error="")
+        try:
+            query = field.clean(raw).strip()
+        except Exception as error:
+            context["error"] = " ".join(getattr(error, "messages", [str(error)]))
+            return context
+        context["query"] = query
+        if not query:
+            return context
+        user = self.request.user
+        groups = []
+        for kind in registry.kinds():
+            results = kind.model.objects.visible_to(user).search(query, user)
+            if kind.model in SEARCHED:
+                results = SEARCHED[kind.model](results)
+            found = list(results[: SEARCH_LIMIT + 1])
+            groups.append(
+                {
+                    "label": kind.label,
+                    "results": found[:SEARCH_LIMIT],
+                    "more": len(found) > SEARCH_LIMIT,
+                    "list_url": kind.list_url_name,
+                }
+            )
+        countries = list(
+            CountryFilter({"q": query}, queryset=Country.objects.only(*COUNTRY_FIELDS)).qs[
+                : SEARCH_LIMIT + 1
+            ]
+        )
+        groups.append(
+            {
+                "label": "Countries",
+                "results": countries[:SEARCH_LIMIT],
+                "more": len(countries) > SEARCH_LIMIT,
+                "list_url": "country-list",
+            }
+        )
+        context["groups"] = groups
+        context["total"] = sum(len(group["results"]) for group in groups)
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            holdings=holdings(self.request.user),
+            api_links=[
+                (label, url)
+                for label, url in (
+                    ("The whole dataset", api_url("dataset")),
+                    ("API documentation", api_url("docs")),
+                    ("OpenAPI schema", api_url("schema")),
+                    ("Meetings as CSV", api_url("meeting-export-csv")),
+                    ("Documents as CSV", api_url("document-export-csv")),
+                    ("Projects as CSV", api_url("project-export-csv")),
+                )
+                if url
+            ],
+        )
+        return context

@@ -1,0 +1,190 @@
+"""The sources' pages: the list of press texts, and a text with every cited passage marked
+and linked to the record it supports. A source is cited by records of every kind, so these
+pages sit above the domain apps and read the registry of kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, Q
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from records import registry
+from records.filters import SourceFilter
+from records.listing import Facet, FacetedListView, kind_counts, year_counts
+from records.models import Citation, Source
+from records.passages import Marked, marked
+from records.views import RecordDetailView
+from records.visibility import sees_drafts, shows
+
+
+class SourceListView(FacetedListView):
+    """The sources, each with how many of its passages are cited. A quote counts when the
+    reader may see the record it supports: a draft record's quotes are not counted."""
+
+    model = Source
+    filterset_class = SourceFilter
+    api_basename = "source"
+    row_template = "seeds/rows/source.html"
+    main_filters = ("q", "year", "publisher", "language")
+    intro = "The press texts Pacta's records are drawn from, each stored verbatim."
+    facets = (
+        Facet("year", "Year", year_counts("published_on")),
+        Facet("publisher", "Publisher", kind_counts("publisher", ())),
+        Facet("language", "Language", kind_counts("language", ())),
+    )
+    # The list never needs an article's full text.
+    queryset = Source.objects.defer("text")
+
+    def visible_queryset(self):
+        return (
+            super()
+            .visible_queryset()
+            .annotate(citation_count=Count("passages", filter=self.counted_quotes()))
+            .order_by("-published_on", "title")
+        )
+
+    def counted_quotes(self) -> Q:
+        if sees_drafts(self.request.user):
+            return Q()
+        return Q(passages__in=published_citations())
+
+
+def published_citations():
+    """Citations of published records and of their parts, for the public counts."""
+    from django.contrib.contenttypes.models import ContentType
+
+    cited = Q(pk__in=[])
+    models = [kind.model for kind in registry.kinds()] + [
+        part.model for part in registry.registry.parts_by_model.values() if part.seed_collection
+    ]
+    for model in models:
+        part = registry.part(model)
+        published = model.objects.visible_to(False)
+        if part is not None:
+            published = model.objects.filter(**{f"{part.owner}__status": "published"})
+        cited |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=published.values("pk"),
+        )
+    return Citation.objects.filter(cited).values("pk")
+
+
+@dataclass
+class CitedRecord:
+    """What a quote supports, as the source page links it."""
+
+    kind: str
+    title: str
+    url: str
+    visible: bool
+
+
+def cited_record(citation: Citation, preview: bool) -> CitedRecord | None:
+    record = citation.record
+    if record is None:
+        return None
+    part = registry.part(type(record))
+    if part is not None and part.describe is not None:
+        owner, kind = getattr(record, part.owner), part.describe(record)
+    else:
+        owner, kind = record, record._meta.verbose_name.capitalize()
+    return CitedRecord(kind, str(owner), owner.get_absolute_url(), shows(owner, preview))
+
+
+def source_html(parts: list[Marked]) -> SafeString:
+    """The verbatim text, escaped, with each cited stretch marked and linked to its record.
+
+    Built here rather than in a template so that no template whitespace slips into a text
+    shown with its own line breaks.
+    """
+    html = []
+    for part in parts:
+        if not part.is_cited:
+            html.append(escape(part.text))
+            continue
+        first, *others = part.citations
+        supports = list({c.supports.url: c.supports for c in part.citations}.values())
+        extra_anchors = format_html_join(
+            "", '<span id="c{}" class="anchor"></span>', ((c.pk,) for c in others)
+        )
+        also = format_html_join(
+            ", ",
+            '<a href="{}" aria-label="Also supports {}: {}">{}</a>',
+            (
+                (record.url, record.kind, record.title, index)
+                for index, record in enumerate(supports[1:], start=2)
+            ),
+        )
+        html.append(
+            format_html(
+                '<mark id="c{}">{}<a href="{}" title="Supports {}: {}">{}</a></mark>{}',
+                first.pk,
+                extra_anchors,
+                supports[0].url,
+                supports[0].kind,
+                supports[0].title,
+                part.text,
+                format_html('<sup class="refs">[{}]</sup>', also) if len(supports) > 1 else "",
+            )
+        )
+    return mark_safe("".join(html))
+
+
+def cited_querysets() -> list:
+    """What the source page reads of each record a quote supports: its name and status, and
+    for a part (a status event, a milestone) the record it belongs to."""
+    querysets = [
+        kind.model.objects.only("id", "slug", kind.title_field, "status")
+        for kind in registry.kinds()
+    ]
+    for part in registry.registry.parts_by_model.values():
+        if part.describe is not None:
+            querysets.append(part.model.objects.select_related(part.owner))
+    return querysets
+
+
+class SourceDetailView(RecordDetailView):
+    model = Source
+    template_name = "seeds/source_detail.html"
+    api_basename = "source"
+    shown_facts = ()
+
+    def with_related(self, queryset, user):
+        # A source is cited, never citing: its `citations` are the quotes taken from it.
+        return queryset
+
+    def record_citations(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        source = self.object
+        preview = sees_drafts(self.request.user)
+        citations = list(
+            source.passages.all()
+            .only(
+                "id", "source_id", "content_type_id", "object_id", "field", "quote", "start", "end"
+            )
+            .prefetch_related(GenericPrefetch("record", cited_querysets()))
+        )
+        shown = []
+        for citation in citations:
+            citation.supports = cited_record(citation, preview)
+            if citation.supports is not None and citation.supports.visible:
+                shown.append(citation)
+        records: dict[str, dict] = {}
+        for citation in shown:
+            entry = records.setdefault(
+                citation.supports.url,
+                {"record": citation.supports, "citations": []},
+            )
+            entry["citations"].append(citation)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            source_html=source_html(marked(source.text, [(c.start, c.end, c) for c in shown])),
+            cited_records=list(records.values()),
+            citation_count=len(shown),
+        )
+        return context

@@ -1,0 +1,106 @@
+"""Page-number pages for browsing: `page` and `page_size` validated like filters, and deep
+pages read as a deferred join."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+
+
+class ApiPagination(PageNumberPagination):
+    """`page` and `page_size` are validated like filters: a bad value is a 400 naming it.
+
+    A page past the last one stays DRF's 404 ("Invalid page."): the request is well formed,
+    the page simply does not exist.
+    """
+
+    page_size = settings.API_PAGE_SIZE
+    max_page_size = settings.API_MAX_PAGE_SIZE
+    page_size_query_param = "page_size"
+    page_size_query_description = (
+        f"Records per page, 1 to {settings.API_MAX_PAGE_SIZE} (default {settings.API_PAGE_SIZE})."
+    )
+    page_query_description = "A page number, 1 or more, or `last`."
+
+    # The conditional-GET aggregate (cached per filters) already counted the rows.
+    known_count: int | None = None
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "How many records the filters select, over all pages.",
+            "next": "URL of the next page, or null on the last.",
+            "previous": "URL of the previous page, or null on the first.",
+            "results": "This page's records.",
+        }
+        for name, description in descriptions.items():
+            envelope["properties"][name]["description"] = description
+        return envelope
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        value = positive_int_or_none(raw)
+        if value is None or value > self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return list(self.page_rows(queryset, request))
+
+    def page_rows(self, queryset, request):
+        """The requested page's rows, not yet read: a slice of `queryset`, or for a deep page
+        the page's ids looked up first (`deep_page`). Sets `self.page` for the envelope."""
+        self.request = request
+        page_size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw not in self.last_page_strings and positive_int_or_none(raw) is None:
+            raise exceptions.ValidationError(
+                {self.page_query_param: ["Give a page number: a whole number, 1 or more."]}
+            )
+        paginator = self.django_paginator_class(queryset, page_size)
+        if self.known_count is not None:
+            paginator.__dict__["count"] = self.known_count  # fills the cached_property
+        page_number = paginator.num_pages if raw in self.last_page_strings else int(raw)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise exceptions.NotFound(f"Invalid page: there are {paginator.num_pages}.") from exc
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        offset = self.page.start_index() - 1
+        if offset >= DEFERRED_JOIN_OFFSET and isinstance(queryset, QuerySet):
+            self.page.object_list = deep_page(queryset, offset, page_size)
+        return self.page.object_list
+
+
+# From this many skipped rows on, a page is read as a deferred join (`deep_page`).
+DEFERRED_JOIN_OFFSET = 1000
+
+
+def deep_page(queryset: QuerySet, offset: int, size: int) -> QuerySet:
+    """A page far from the first, without OFFSET over whole rows: the page's ids first,
+    skipped over the narrow index in the list's order (an index-only scan where the order
+    has one, `summits_meeting_list_order`), then those rows with their relations. Same rows,
+    same order as `queryset[offset:offset + size]`; one query more."""
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+    return queryset.filter(pk__in=ids)
+
+
+def positive_int_or_none(raw: str) -> int | None:
+    # isdecimal() also accepts other scripts' digits, which int() reads; isascii() keeps
+    # it to 0-9 so "٣" is not silently page 3. The length cap keeps int() cheap.
+    if not raw.isascii() or not raw.isdecimal() or len(raw) > 9:
+        return None
+    value = int(raw)
+    return value if value >= 1 else None

@@ -1,0 +1,26 @@
+from django.db.models import QuerySet
+
+from records.api.viewsets import RecordViewSet, own_fields
+from records.filters import SourceFilter
+from records.models import Source
+from records.serializers import SourceDetailSerializer, SourceSerializer
+
+
+class SourceViewSet(RecordViewSet):
+    """Sources; lists and exports leave out the full text, which the detail carries."""
+
+    model = Source
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    # Researchers downloading everything want the texts the quotes point into.
+    dataset_serializer_class = SourceDetailSerializer
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return SourceDetailSerializer
+        return super().get_serializer_class()
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        if self.action in {"retrieve", "dataset"}:
+            return qs.only(*own_fields(Source))
+        return qs.defer("text", "seeded", "analyst_edited")

@@ -1,0 +1,356 @@
+"""What every API resource shares: visibility, pagination, conditional GET, throttling, exports.
+
+Kept apart from the viewsets so that each app's `api.py` only declares its queryset,
+prefetches, serializer and FilterSet.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator
+from importlib import metadata
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db.models import Count, Max, Prefetch, QuerySet
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+
+from records import cache, registry
+from records.api.downloads import (
+    EXPORT_ACTIONS,
+    JSONOnlyNegotiation,
+    csv_lines,
+    json_line,
+    streaming,
+)
+from records.api.ordering import stable_order
+from records.api.pagination import ApiPagination
+from records.api.plan import Computed, RecordPlan
+from records.api.schema import PactaAutoSchema
+from records.models import Citation
+from records.visibility import audience, sees_drafts
+
+# Raised when a record's shape changes in a way a client must notice (a field removed or
+# renamed); adding a field does not raise it. Also part of every ETag.
+DATASET_FORMAT_VERSION = 1
+EXPORT_CHUNK_SIZE = 500
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+@functools.cache
+def pacta_version() -> str:
+    try:
+        return metadata.version("pacta")
+    except metadata.PackageNotFoundError:
+        # A checkout whose venv was not made by `make` (no `pip install -e .`): the version
+        # is still the one pyproject.toml declares.
+        with open(settings.BASE_DIR / "pyproject.toml", "rb") as file:
+            return tomllib.load(file)["project"]["version"]
+
+
+def own_fields(model, *extra: str) -> list[str]:
+    """The model's columns minus the seed bookkeeping the API never shows, for `.only()`."""
+    skipped = {"seeded", "analyst_edited", "created_at", "version"}
+    names = [f.name for f in model._meta.concrete_fields if f.name not in skipped]
+    return [*names, *extra]
+
+
+def citations_prefetch(staff: bool, lookup: str = "citations") -> Prefetch:
+    """A page's citations in one query, from sources the client may see; the source joined
+    for its slug and publisher only, never its full text."""
+    quotes = (
+        Citation.objects.visible_to(staff)
+        .select_related("source")
+        .only(
+            "content_type",
+            "object_id",
+            "source",
+            "quote",
+            "start",
+            "end",
+            "field",
+            "source__slug",
+            "source__publisher",
+        )
+    )
+    return Prefetch(lookup, queryset=quotes)
+
+
+class ApiAnonThrottle(AnonRateThrottle):
+    """The anonymous rate, read per request so `override_settings(REST_FRAMEWORK=...)` and a
+    changed PACTA_API_ANON_RATE take effect without re-importing DRF's throttling module."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+def whole_seconds(moment) -> int | None:
+    return int(moment.timestamp()) if moment else None
+
+
+class RecordAutoSchema(PactaAutoSchema):
+    """Exports take the list's filters; drf-spectacular only documents them for `list`."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "action", None) in EXPORT_ACTIONS:
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only resource: visible records only, stable order, conditional GET, exports.
+
+    Each resource declares its model, serializer and FilterSet, and may override
+    `with_relations()` to declare its select_related / prefetches once for lists, details and
+    exports alike. Its names (the plural in URLs and file names) come from the registry.
+    """
+
+    model = None
+    # Every concrete resource by its model, for the router (config/api.py).
+    by_model: dict = {}
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    pagination_class = ApiPagination
+    throttle_classes = [ApiAnonThrottle]
+    schema = RecordAutoSchema()
+    # Whether the model has `updated_at` (every Record); Country has not.
+    timestamped = True
+    # The shape in the whole-dataset file, when it differs from the list's.
+    dataset_serializer_class = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None:
+            RecordViewSet.by_model[cls.model] = cls
+
+    @property
+    def resource(self) -> str:
+        return next(k.plural for k in registry.resources() if k.model is self.model)
+
+    def get_serializer_class(self):
+        if self.action == "dataset" and self.dataset_serializer_class is not None:
+            return self.dataset_serializer_class
+        return super().get_serializer_class()
+
+    def get_queryset(self) -> QuerySet:
+        base = self.model.objects
+        qs = base.visible_to(self.request.user) if self.timestamped else base.all()
+        return self.with_relations(qs)
+
+    def with_relations(self, qs: QuerySet) -> QuerySet:
+        return qs
+
+    @property
+    def staff(self) -> bool:
+        return sees_drafts(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "staff": self.staff}
+
+    def get_content_negotiator(self):
+        if getattr(self, "action", None) in EXPORT_ACTIONS:
+            return JSONOnlyNegotiation()
+        return super().get_content_negotiator()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return stable_order(super().filter_queryset(queryset))
+
+    # Conditional GET and the response cache ---------------------------------------------
+    #
+    # The ETag is a digest of the URL, the representation, the viewer's visibility and the
+    # data version (config/cache.py), so an If-None-Match is answered without the database.
+    # Last-Modified and the row count (`validators`) are cached per filters and version; an
+    # anonymous JSON answer is cached whole under the ETag's key.
+
+    def validators(self, qs: QuerySet, lookup: str = "") -> dict:
+        """{"rows": count, "last": newest change as a whole-second timestamp or None}.
+
+        A record's own change for a detail. For a list, the newest change among all the
+        records of its kind the viewer may see, whatever the filters: two index reads (the
+        `<model>_changes` index) instead of visiting every matching row for its MAX, which
+        cost 13 of the 17 ms a count of 100,000 meetings took on SQLite. Like the MAX it
+        replaces, it does not move when a record is unpublished or deleted; the ETag does,
+        which is why clients are told to send If-None-Match."""
+        if not self.timestamped:
+            return {"rows": qs.order_by().count(), "last": None}
+        if lookup:
+            found = qs.order_by().aggregate(rows=Count("pk"), last=Max("updated_at"))
+            return {"rows": found["rows"], "last": whole_seconds(found["last"])}
+        return {"rows": qs.order_by().count(), "last": self.newest_change()}
+
+    def newest_change(self) -> int | None:
+        key = cache.versioned_key("newest", self.model._meta.label, audience(self.request.user))
+
+        def newest() -> dict:
+            visible = self.model.objects.visible_to(self.request.user).order_by()
+            return {"last": whole_seconds(visible.aggregate(last=Max("updated_at"))["last"])}
+
+        return cache.remembered(key, newest)["last"]
+
+    def response_key(self) -> str:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return cache.versioned_key(
+            "api",
+            DATASET_FORMAT_VERSION,
+            pacta_version(),
+            self.request.build_absolute_uri(),
+            getattr(renderer, "format", ""),
+            getattr(self.request, "accepted_media_type", ""),
+            audience(self.request.user),
+        )
+
+    def validators_key(self, lookup: str = "") -> str:
+        skipped = {"page", self.paginator.page_size_query_param, "format", "ordering"}
+        return cache.versioned_key(
+            "rows",
+            self.model._meta.label,
+            audience(self.request.user),
+            lookup,
+            cache.filter_params(self.request.query_params, skipped),
+        )
+
+    def cacheable(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return not self.staff and getattr(renderer, "format", "") == "json"
+
+    def answer(self, rows, lookup: str, build):
+        """304, a cached body, or `build(queryset, known)` stamped and (for anonymous JSON)
+        cached. `rows()` makes the queryset only on a miss: filtering may itself query (a
+        country code is looked up), and a hit must not touch the database."""
+        key = self.response_key()
+        etag = cache.etag_for(key)
+        request = self.request._request
+        if request.headers.get("If-None-Match"):
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:
+                return self.stamp(not_modified, etag, None)
+        stored = django_cache.get(key) if self.cacheable() else None
+        if stored is not None:
+            content, content_type, timestamp = stored
+            not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+            if not_modified is not None:
+                return self.stamp(not_modified, etag, timestamp)
+            return self.stamp(HttpResponse(content, content_type=content_type), etag, timestamp)
+        queryset = rows()
+        known = cache.remembered(
+            self.validators_key(lookup), lambda: self.validators(queryset, lookup)
+        )
+        if lookup and known["rows"] == 0:
+            raise exceptions.NotFound()
+        timestamp = known["last"]
+        not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if not_modified is not None:
+            return self.stamp(not_modified, etag, timestamp)
+        response = self.stamp(build(queryset, known), etag, timestamp)
+        if self.cacheable():
+
+            def store(rendered):
+                if rendered.status_code == 200:
+                    entry = (rendered.content, rendered["Content-Type"], timestamp)
+                    django_cache.set(key, entry, cache.response_seconds())
+
+            response.add_post_render_callback(store)
+        return response
+
+    @staticmethod
+    def stamp(response, etag: str, timestamp: int | None):
+        response["ETag"] = etag
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return response
+
+    def list(self, request, *args, **kwargs):
+        def build(queryset, known):
+            self.paginator.known_count = known["rows"]
+            rows = self.paginator.page_rows(queryset, self.request)
+            return self.get_paginated_response(self.page_records(rows))
+
+        return self.answer(lambda: self.filter_queryset(self.get_queryset()), "", build)
+
+    def retrieve(self, request, *args, **kwargs):
+        value = self.lookup_value(kwargs[self.lookup_url_kwarg or self.lookup_field])
+
+        def build(matching, known):
+            records = self.page_records(matching)
+            if not records:  # deleted since its row was counted
+                raise exceptions.NotFound()
+            return Response(records[0])
+
+        return self.answer(
+            lambda: self.get_queryset().filter(**{self.lookup_field: value}),
+            f"{self.lookup_field}={value}",
+            build,
+        )
+
+    def lookup_value(self, raw: str) -> str:
+        return raw
+
+    # Exports ----------------------------------------------------------------------------
+
+    def export_records(self) -> Iterator[dict]:
+        # Filtering happens now, so a bad filter is a 400 before the 200 starts; rows are read
+        # only while the body streams. An export never read (or abandoned mid-way) then holds
+        # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
+        # garbage collector in the middle of another query on the connection, deadlocked it.
+        return self.records_of(self.filter_queryset(self.get_queryset()))
+
+    def records_of(self, queryset: QuerySet) -> Iterator[dict]:
+        """The serializer's record of every row, as the API shows it, but built from plain
+        rows a chunk at a time (config/exports.py): ten times quicker than serializing
+        model instances."""
+        return self.plan(queryset).records(queryset, chunk_size=EXPORT_CHUNK_SIZE)
+
+    def page_records(self, rows: QuerySet) -> list[dict]:
+        """A page's (or one record's) records, built like the exports' from plain rows, with
+        the same queries a prefetch would make but no model instance per row."""
+        return self.plan(rows).build(rows)
+
+    def plan(self, queryset: QuerySet) -> RecordPlan:
+        return RecordPlan.for_queryset(
+            self.get_serializer(),
+            queryset,
+            lookup=self.lookup_field,
+            computed=self.computed_fields(),
+        )
+
+    def computed_fields(self) -> dict[str, Computed]:
+        """For each method field of the serializer, the export's function from a chunk's ids
+        to each record's value, in one query."""
+        return {}
+
+    def export_columns(self) -> list[str]:
+        return list(self.get_serializer().fields)
+
+    @extend_schema(
+        summary="CSV export of the filtered list",
+        description=(
+            "Every record the same filters select (no pagination), streamed. List fields "
+            "hold their items separated by `;`."
+        ),
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
+    )
+    def export_csv(self, request, *args, **kwargs):
+        lines = csv_lines(self.export_columns(), self.export_records())
+        return streaming(lines, "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
+
+    @extend_schema(
+        summary="JSON Lines export of the filtered list",
+        description="Every record the same filters select, one JSON object per line, streamed.",
+        responses={(200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR), 400: None},
+    )
+    def export_jsonl(self, request, *args, **kwargs):
+        records = self.export_records()
+        return streaming(
+            (json_line(record) for record in records),
+            "application/jsonl; charset=utf-8",
+            f"pacta-{self.resource}.jsonl",
+        )

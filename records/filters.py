@@ -1,0 +1,189 @@
+"""The filters every resource's FilterSet is made of, and the base they all extend.
+
+Every parameter is validated by a form field before it reaches the database: a NUL byte, an
+impossible date or a huge number is a clear 400, never a 500 on PostgreSQL. Filters that name
+a related record by slug match only records the viewer may see: a draft's slug filters like a
+slug that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters as filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
+
+from records.models import Citation, EditorialStatus, Source
+from records.visibility import sees_drafts
+
+MAX_QUERY_LENGTH = 200
+
+
+class SlugFilter(filters.CharFilter):
+    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up."""
+
+    field_class = forms.SlugField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
+class SearchField(forms.CharField):
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = YearField
+
+
+class InstantField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time the database can store: 9999-12-31T23:59-12:00 parses, but lies
+    past the last representable UTC instant and would crash the query (a 500) if let through."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "Enter a date-time between years 1 and 9999."
+                ) from None
+        return value
+
+
+class InstantFilter(filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (also 1/0, yes/no); empty means no filter. NullBooleanField would read any
+    other value, a typo or a NUL byte, as "no filter" and answer every row without a word."""
+
+    widget = forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """django-filter's, except that a value naming no field (`,,`) keeps the default order
+    instead of clearing it, which left the rows unordered and the pages unstable."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not [param for param in value or () if param]:
+            return qs
+        return super().filter(qs, value)
+
+
+class RecordFilterSet(filters.FilterSet):
+    """What every resource accepts: full-text `q`, `updated_since` and `source`."""
+
+    q = SearchFilter(
+        method="filter_q",
+        label="Search",
+        help_text="Words that must all occur in the title, summary or a quote.",
+    )
+    updated_since = InstantFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Updated since",
+        help_text="ISO 8601 date-time; records changed at or after it (to sync changes).",
+    )
+    source = SlugFilter(
+        method="filter_source",
+        label="Source",
+        help_text="Slug of a source; records with at least one quote from it.",
+    )
+
+    @property
+    def viewer(self):
+        return getattr(self.request, "user", None)
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.search(value, self.viewer) if value.strip() else qs
+
+    def filter_source(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        cited = (
+            Citation.objects.visible_to(self.viewer)
+            .filter(content_type=ContentType.objects.get_for_model(qs.model), source__slug=value)
+            .values("object_id")
+        )
+        return qs.filter(pk__in=cited)
+
+    def slug_lookup(self, path: str, value: str, *, through: tuple[str, ...] = ()) -> dict:
+        """Lookups for the record at `path` ("body", "projects__organizations") with slug
+        `value`, reached through the records at `through` ("projects"): for a viewer who may
+        not see drafts, a draft at either end matches nothing, like a slug that does not
+        exist."""
+        lookups = {f"{path}__slug": value}
+        if not sees_drafts(self.viewer):
+            for record in (path, *through):
+                lookups[f"{record}__status"] = EditorialStatus.PUBLISHED
+        return lookups
+
+
+class RecordSlugFilter(SlugFilter):
+    """A related record by slug (`path`), through other records (`through`), under the
+    visibility rule (RecordFilterSet.slug_lookup)."""
+
+    def __init__(self, *args, path: str, through: tuple[str, ...] = (), **kwargs):
+        self.path, self.through = path, through
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        qs = qs.filter(**self.parent.slug_lookup(self.path, value, through=self.through))
+        return qs.distinct() if self.distinct else qs
+
+
+class SourceFilter(RecordFilterSet):
+    publisher = filters.CharFilter(lookup_expr="iexact", max_length=200, label="Publisher")
+    language = filters.CharFilter(lookup_expr="iexact", max_length=10, label="Language")
+    year = YearFilter(field_name="published_on", lookup_expr="year", label="Year")
+    date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label="From")
+    date_to = filters.DateFilter(field_name="published_on", lookup_expr="lte", label="To")
+    ordering = OrderingFilter(
+        fields=(("published_on", "date"), ("title", "title"), ("updated_at", "updated")),
+        help_text="date, title or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_source(self, qs, name, value):
+        return qs.filter(slug=value)

@@ -1,0 +1,192 @@
+"""Full-text search on both databases, behind `RecordQuerySet.search()`.
+
+Each searchable table gets a word index of its `search_fields` columns, and citations one of
+their quotes. SQLite keeps an FTS5 table per searchable table, filled by triggers (so bulk
+inserts and raw writes stay indexed too); PostgreSQL keeps a GIN index on the same columns'
+`to_tsvector('simple', ...)`, which the query below repeats verbatim so that the planner uses
+it. The 'simple' configuration and FTS5's unicode61 tokenizer both split on anything that is
+not a letter or a digit and fold case, and neither drops stop words or stems, so a query finds
+the same records on both databases. A query word matches any word it begins ("pharma" finds
+"pharmaceutical"). SQLite also folds diacritics; PostgreSQL's 'simple' does not.
+
+The migrations that create the indexes (summits 0004, agreements 0002, seeds 0002; the last
+indexes the tables records.Source and records.Citation use now) call
+`create_index()` with their columns frozen; tests/config/test_search.py checks that the
+indexes exist, are used and cover each model's `search_fields`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+
+from django.db import connections, migrations
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
+
+# Source and Citation kept the tables of the app they were first made in.
+CITATION_TABLE = "seeds_citation"
+SOURCE_TABLE = "seeds_source"
+CITATION_COLUMNS = ("quote",)
+# What a query is split into: the runs of letters and digits, as both tokenizers split texts.
+WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 10
+
+
+def query_words(query: str) -> list[str]:
+    return WORD.findall(query.casefold())[:MAX_WORDS]
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def gin_index(table: str) -> str:
+    return f"{table}_search"
+
+
+def vector_sql(columns: tuple[str, ...] | list[str]) -> str:
+    """The tsvector PostgreSQL indexes and searches; one expression for both, or no index."""
+    text = " || ' ' || ".join(f"""COALESCE("{column}"::text, '')""" for column in columns)
+    return f"to_tsvector('simple'::regconfig, {text})"
+
+
+def search_columns(model: type[Model]) -> list[str]:
+    return [model._meta.get_field(name).column for name in model.search_fields]
+
+
+def create_index(schema_editor, table: str, columns: tuple[str, ...]) -> None:
+    """Build the word index of `columns` of `table` (in a migration), filling it from the rows
+    already there. Safe to run again, e.g. after SQLite rebuilt the table and lost its triggers."""
+    for sql in create_statements(schema_editor.connection.vendor, table, columns):
+        schema_editor.execute(sql)
+
+
+def drop_index(schema_editor, table: str) -> None:
+    for sql in drop_statements(schema_editor.connection.vendor, table):
+        schema_editor.execute(sql)
+
+
+def index_tables(indexed: dict[str, tuple[str, ...]]) -> migrations.RunPython:
+    """A migration operation that builds (and on reversal drops) the word indexes of the given
+    tables, with their columns frozen in the migration that calls it."""
+
+    def create(apps, schema_editor) -> None:
+        for table, columns in indexed.items():
+            create_index(schema_editor, table, columns)
+
+    def drop(apps, schema_editor) -> None:
+        for table in indexed:
+            drop_index(schema_editor, table)
+
+    return migrations.RunPython(create, drop, elidable=False)
+
+
+def create_statements(vendor: str, table: str, columns: tuple[str, ...]) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f'CREATE INDEX IF NOT EXISTS "{gin_index(table)}" ON "{table}" '
+            f"USING gin (({vector_sql(columns)}))"
+        ]
+    if vendor != "sqlite":
+        return []
+    fts = fts_table(table)
+    names = ", ".join(f'"{column}"' for column in columns)
+    new = ", ".join(f'new."{column}"' for column in columns)
+    old = ", ".join(f'old."{column}"' for column in columns)
+    add = f'INSERT INTO "{fts}"(rowid, {names}) VALUES (new.id, {new});'
+    remove = f"""INSERT INTO "{fts}"("{fts}", rowid, {names}) VALUES ('delete', old.id, {old});"""
+    return [
+        *drop_statements(vendor, table),
+        # An external-content table: the words are indexed, the text stays in `table` only.
+        f'CREATE VIRTUAL TABLE "{fts}" USING fts5({names}, content="{table}", '
+        f"content_rowid=\"id\", tokenize='unicode61 remove_diacritics 2')",
+        f"""INSERT INTO "{fts}"("{fts}") VALUES ('rebuild')""",
+        f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN {add} END',
+        f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" BEGIN {remove} END',
+        f'CREATE TRIGGER "{fts}_update" AFTER UPDATE OF {names} ON "{table}" '
+        f"BEGIN {remove} {add} END",
+    ]
+
+
+def drop_statements(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f'DROP INDEX IF EXISTS "{gin_index(table)}"']
+    if vendor != "sqlite":
+        return []
+    fts = fts_table(table)
+    return [
+        *(f'DROP TRIGGER IF EXISTS "{fts}_{event}"' for event in ("insert", "delete", "update")),
+        f'DROP TABLE IF EXISTS "{fts}"',
+    ]
+
+
+def indexed_tables() -> list[tuple[str, tuple[str, ...]]]:
+    """Every searchable table with its indexed columns, the quotes included."""
+    from django.apps import apps
+
+    tables = [
+        (model._meta.db_table, tuple(search_columns(model)))
+        for model in apps.get_models()
+        if isinstance(getattr(model, "search_fields", None), tuple)
+    ]
+    return [*tables, (CITATION_TABLE, CITATION_COLUMNS)]
+
+
+@contextlib.contextmanager
+def bulk_load(connection) -> Iterator[None]:
+    """Around a bulk load on SQLite: no trigger per row, one rebuild of each word index after.
+    At 100,000 meetings and 3.8 million rows the triggers had doubled `generate_data`'s time.
+    Use inside the load's transaction, so a failed load keeps the indexes as they were."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    tables = indexed_tables()
+    with connection.cursor() as cursor:
+        for table, _ in tables:
+            for sql in drop_statements("sqlite", table):
+                cursor.execute(sql)
+    yield
+    with connection.cursor() as cursor:
+        for table, columns in tables:
+            for sql in create_statements("sqlite", table, columns):
+                cursor.execute(sql)
+
+
+def matching_ids(model: type[Model], word: str, *, using: str, drafts: bool) -> RawSQL:
+    """The ids of `model`'s rows with a word beginning with `word` in their own text or in a
+    quote cited for them, as a subquery for `pk__in`. Without `drafts`, only quotes from
+    published sources count: a word found only in a draft source finds nothing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    vendor = connections[using].vendor
+    table = model._meta.db_table
+    content_type = ContentType.objects.db_manager(using).get_for_model(model).pk
+    from_visible_source = (
+        ""
+        if drafts
+        else f' AND "source_id" IN (SELECT "id" FROM "{SOURCE_TABLE}" WHERE "status" = %s)'
+    )
+    if vendor == "postgresql":
+        own = vector_sql(search_columns(model))
+        quoted = vector_sql(CITATION_COLUMNS)
+        sql = (
+            f'SELECT "id" FROM "{table}" WHERE {own} @@ to_tsquery(\'simple\', %s) '
+            f'UNION SELECT "object_id" FROM "{CITATION_TABLE}" WHERE "content_type_id" = %s '
+            f"AND {quoted} @@ to_tsquery('simple', %s){from_visible_source}"
+        )
+        term = f"{word}:*"
+    elif vendor == "sqlite":
+        own, quoted = fts_table(table), fts_table(CITATION_TABLE)
+        sql = (
+            f'SELECT rowid FROM "{own}" WHERE "{own}" MATCH %s '
+            f'UNION SELECT "object_id" FROM "{CITATION_TABLE}" WHERE "content_type_id" = %s '
+            f'AND "id" IN (SELECT rowid FROM "{quoted}" WHERE "{quoted}" MATCH %s)'
+            f"{from_visible_source}"
+        )
+        term = f'"{word}"*'
+    else:
+        raise NotImplementedError(f"Pacta searches on SQLite and PostgreSQL, not on {vendor}.")
+    params = (term, content_type, term) if drafts else (term, content_type, term, "published")
+    return RawSQL(sql, params)

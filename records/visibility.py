@@ -1,0 +1,46 @@
+"""The one visibility rule: who may see a draft, and which rows each surface may show.
+
+Every surface (public pages, API lists and details, exports, `dataset.json`, search, facet
+counts, charts, country, pair and source pages) asks here, through `sees_drafts()` or the
+`visible_to()` method that every record and every row inside a record has (`RecordQuerySet`,
+`PartQuerySet`, `Citation.objects`). Nothing else compares a status with "published".
+
+A *viewer* is a user (or None for an anonymous request), or a bool already decided by
+`sees_drafts()` when the code has no user at hand (an export plan, a cached count).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def sees_drafts(viewer) -> bool:
+    """Whether `viewer` may see drafts: an active staff member, who has also verified a
+    second factor when the site requires one (PACTA_REQUIRE_2FA, on in production). A
+    password alone never shows unpublished work."""
+    if isinstance(viewer, bool):
+        return viewer
+    if viewer is None or not getattr(viewer, "is_active", False):
+        return False
+    if not getattr(viewer, "is_staff", False):
+        return False
+    if settings.PACTA_REQUIRE_2FA:
+        # django-otp's middleware gives request.user is_verified(); a user loaded any other
+        # way (a shell, a test's model instance) has not verified anything.
+        is_verified = getattr(viewer, "is_verified", None)
+        return bool(is_verified is not None and is_verified())
+    return True
+
+
+def audience(viewer) -> str:
+    """The part of a cache key that depends on the viewer: what they may see."""
+    return "staff" if sees_drafts(viewer) else "public"
+
+
+def shows(record, viewer) -> bool:
+    """Whether a record already loaded may be shown (linked, embedded) to `viewer`: reference
+    data without a status (a country) always, a record when published or the viewer sees
+    drafts."""
+    if record is None:
+        return False
+    return sees_drafts(viewer) or getattr(record, "status", "published") == "published"

@@ -58,10 +58,14 @@ TALKS = re.compile(
 )
 FORMATS = (
     ("one_on_one", r"one-on-one|tête-à-tête|tete-a-tete|private\s+format|face-to-face|in private"),
-    ("narrow", r"narrow[- ]format|narrow\s+format|restricted\s+format|narrow\s+composition"),
+    (
+        "narrow",
+        r"narrow[- ](?:and\s+(?:expanded|extended|enlarged)\s+)?formats?|restricted\s+format|"
+        r"narrow\s+composition",
+    ),
     (
         "expanded",
-        r"expanded\s+format|extended\s+format|enlarged\s+format|expanded\s+composition|"
+        r"(?:expanded|extended|enlarged)\s+formats?|expanded\s+composition|"
         r"with the participation of (?:the\s+)?delegations",
     ),
     (
@@ -83,7 +87,7 @@ OPENING = re.compile(
     r"\b(?P<subj>[Ww]e|[Tt]hey|[Tt]he (?:two )?(?:presidents|leaders|heads of state)|"
     r"[Bb]oth (?:presidents|leaders))\s+(?:will\s+|have\s+|jointly\s+|together\s+|also\s+)*"
     r"(?P<verb>inaugurated?|opened|open|launched|launch)\s+"
-    r"(?P<obj>it|this \w+|the [\w\s’'-]{3,60}?)(?=[\s.,;]|$)"
+    r"(?P<obj>it|this \w+|the (?:[A-Z][\w’'-]*\s?)+|the [\w’'-]+)(?=[\s.,;]|$)"
 )
 BODY_SESSION_LEFT = re.compile(
     rf"(?:(?P<ord>{ORDINAL})\s+)?(?:regular\s+|extraordinary\s+|joint\s+|plenary\s+)?"
@@ -818,6 +822,9 @@ def _ceremonies(
                     earlier,
                     key=lambda p: max(pq.start for pq in p.quotes if pq.start < match.start()),
                 )
+        else:
+            named = obj.removeprefix("the ").strip().lower()
+            project = next((p for p in projects if p.name.lower().startswith(named)), None)
         name = project.name if project else obj
         meeting = MeetingProposal(key=f"c{len(found) + 1}", kind="ceremony")
         meeting.title = f"Opening of {name}"
@@ -833,18 +840,12 @@ def _ceremonies(
                 "inferred", f"the place of {project.name}, which the text says was opened", q
             )
         if main is not None:
-            meeting.persons = [
-                PersonRole(
-                    p.slug,
-                    p.name,
-                    "principal",
-                    p.via,
-                    "inferred",
-                    "“we” in the words of the leaders of the main meeting",
-                )
-                for p in main.persons
-            ]
-            if (
+            # 'the presidents opened' reports the day's events; 'we inaugurated' in a speech
+            # recalls an earlier day unless a date says otherwise
+            reported = match.group("subj").lower() not in ("we",)
+            if meeting.date is None and reported:
+                _make_child(ctx, meeting, main, "reported among the events of the visit")
+            elif (
                 meeting.date is not None
                 and main.date is not None
                 and _overlaps(meeting.date, main.date)
@@ -906,6 +907,19 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
     main.persons = [p for p in persons if p.slug in ranked[:3]] or persons
     children = [m for m in meetings if m.parent == main.key]
     _span_children(ctx, main, meetings)
+    for meeting in meetings:
+        if meeting.kind in ("ceremony", "body_session") and not meeting.persons:
+            meeting.persons = [
+                PersonRole(
+                    p.slug,
+                    p.name,
+                    "principal",
+                    p.via,
+                    "inferred",
+                    "the leaders of the meeting the text reports",
+                )
+                for p in main.persons
+            ]
     if main.date is None and ctx.ref.date is not None:
         main.date = DateValue(
             ctx.ref.date,
@@ -1108,7 +1122,7 @@ def _documents(
         _document_facts(ctx, target, match, q, title)
     events: list[StatusEventProposal] = []
     for doc in docs:
-        _document_context(ctx, doc, packages)
+        _document_context(ctx, doc, packages, meetings)
         doc.merge_candidates = _document_candidates(ctx, doc)
         best = doc.merge_candidates[0] if doc.merge_candidates else None
         if best is not None and best.score >= 85 and doc.status:
@@ -1213,7 +1227,12 @@ def _document_facts(
         doc.parties.append(CountryRole(mediator, "mediator"))
 
 
-def _document_context(ctx: _Ctx, doc: DocumentProposal, packages: list[PackageProposal]) -> None:
+def _document_context(
+    ctx: _Ctx,
+    doc: DocumentProposal,
+    packages: list[PackageProposal],
+    meetings: list[MeetingProposal],
+) -> None:
     article = ctx.article
     main = ctx.main
     if not doc.parties:
@@ -1229,20 +1248,25 @@ def _document_context(ctx: _Ctx, doc: DocumentProposal, packages: list[PackagePr
         and doc.status in ("signed", "")
         and (
             doc.conclusion in ("issued", "adopted")
-            or doc.package
             or (doc.status == "signed" and doc.date is None)
         )
     ):
         doc.meeting = main.key
-        if doc.date is None and main.date is not None:
-            doc.date = DateValue(
-                main.date.end or main.date.start,
-                None,
-                "day",
-                "inferred",
-                "signed or issued during the meeting the text reports",
-            )
-            doc.basis["date"] = Basis("inferred", doc.date.reasoning)
+    meeting = next((m for m in meetings if m.key == doc.meeting), None)
+    if (
+        meeting is not None
+        and doc.date is None
+        and meeting.date is not None
+        and (doc.status == "signed" or doc.conclusion in ("issued", "adopted"))
+    ):
+        doc.date = DateValue(
+            meeting.date.end or meeting.date.start,
+            None,
+            meeting.date.precision,
+            "inferred",
+            f"signed or issued at “{meeting.title}”, the meeting the text reports",
+        )
+        doc.basis["date"] = Basis("inferred", doc.date.reasoning)
     if doc.kind in ("treaty", "declaration", "joint_statement") or doc.conclusion == "issued":
         doc.level = "interstate"
     if re.search(r"intergovernmental", doc.title, re.I):

@@ -40,6 +40,10 @@ BUILD = re.compile(
     r"line|airport|mine))\b(?P<post>\s+(?:in|across|between|to)\s+[^.;,]{2,40})?",
     re.IGNORECASE,
 )
+NAMED_LOWER = re.compile(
+    r"(?P<name>(?:\b[A-Z][\w’'-]*(?:[-–][A-Z][\w’'-]*)?\s+){1,3}(?:railway|railroad|pipeline|"
+    r"highway|road|bridge|cable|power line|canal|tunnel|gas pipeline|oil pipeline)s?)\b"
+)
 CORRIDOR = re.compile(
     r"\b(?P<name>(?:international\s+)?(?:transport\s+)?corridor\s+[A-Z][\w]*(?:[-–][A-Z]\w*)?)"
 )
@@ -214,6 +218,8 @@ def extract_projects(ctx: _Ctx) -> list[ProjectProposal]:
             else "other",
         )
         add(m.start("name"), m.end("name"), kind, name, named=True)
+    for m in NAMED_LOWER.finditer(text):
+        add(m.start("name"), m.end("name"), "infrastructure", m.group("name"), named=True)
     for m in BUILD.finditer(text):
         add(m.start("name"), m.end(), "infrastructure", m.group("name") + (m.group("post") or ""))
     for m in CORRIDOR.finditer(text):
@@ -399,19 +405,21 @@ def _facts(
             project.basis["city"] = Basis("stated", "", q, place)
     if GIFT.search(sentence) and project.kind == "other":
         project.kind = "gift"
+    # the wording nearest the project's words: a sentence may name two projects at two stages
+    cues = []
     for kind, pattern in MILESTONES:
-        found = re.search(pattern, sentence, re.IGNORECASE)
-        if found and not any(m.kind == kind and m.quote == q for m in project.milestones):
+        for found in re.finditer(pattern, sentence, re.IGNORECASE):
+            at = q.start + found.start()
+            distance = 0 if start <= at < end else min(abs(at - start), abs(at - end))
+            cues.append((distance, ORDER.index(kind) * -1, kind, found.group(0)))
+    if cues:
+        _distance, _rank, kind, cue = min(cues)
+        if not any(m.kind == kind and m.quote == q for m in project.milestones):
             project.milestones.append(
                 MilestoneProposal(
-                    kind,
-                    found.group(0),
-                    None,
-                    q,
-                    Basis("stated", f"the wording “{found.group(0)}”", q, found.group(0)),
+                    kind, cue, None, q, Basis("stated", f"the wording “{cue}”", q, cue)
                 )
             )
-            break
     for m in FIGURE.finditer(sentence):
         raw = m.group("n").replace(",", "")
         value = float(raw)
@@ -424,7 +432,7 @@ def _facts(
     for org in article.organizations:
         if q.start <= org.start < q.end and org.value not in project.organizations:
             project.organizations.append(org.value)
-    del text, start, end
+    del text
 
 
 def _finish(ctx: _Ctx, project: ProjectProposal) -> None:

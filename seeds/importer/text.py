@@ -259,6 +259,9 @@ class Article:
                 person = self._holder(code, match.group("role").lower())
                 if person is None:
                     continue
+                # 'President of Uzbekistan Shavkat Mirziyoyev': the name says it already
+                if any(m.value == person.slug and 0 <= m.start - e <= 2 for m in named):
+                    continue
                 taken.append((s, e))
                 found.append(
                     Mention(

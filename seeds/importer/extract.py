@@ -180,7 +180,9 @@ WEAK_MODIFIERS = {"new", "final", "joint", "bilateral", "important", "historic",
 DOC_POST_STOP = re.compile(
     r"\s+(?:which|that|who|was|were|is|are|has|have|had|will|would|signed|dominated|with|at|"
     r"during|in the presence|between (?:our|the two|both)|less than|after|before|testifies|so|"
-    r"so that)\b"
+    r"so that|last|this|next|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"\d))\b"
     r"|[,.;:()“”\"]|\s+and\s+(?=[a-z])"
 )
 PROPOSED_CUES = re.compile(
@@ -239,6 +241,13 @@ def extract(
     from seeds.importer.projects import extract_projects
 
     article = Article(text, gazetteer)
+    if not dateline:
+        # 'ANKARA, March 5 (Reuters) -': a dateline opening the text
+        opening = re.match(
+            r"\s*([A-Z][\w .'’-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?)", text
+        )
+        if opening and datemod.parse_dateline(opening.group(1)):
+            dateline = opening.group(1)
     ref = datemod.reference(
         text[: article.limit],
         published=published,
@@ -335,10 +344,29 @@ def _place_after(ctx: _Ctx, start: int, end: int) -> Mention | None:
     places.sort(key=lambda m: (m.start, m.form != "city"))
     for place in places:
         between = article.text[start : place.start]
-        if re.search(r"\b(?:to|in)\b", between) and not re.search(r"[.;]", between):
+        if re.search(r"\b(?:to|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", between) and not re.search(
+            r"[.;]", between
+        ):
             # 'the Armenian capital Yerevan': the adjective is not the place, the city is
             if place.form == "adjective":
                 continue
+            return place
+    return None
+
+
+def _place_before(ctx: _Ctx, start: int, sentence_start: int) -> Mention | None:
+    """'who is in Russia on a state visit': the place just before the visit."""
+    article = ctx.article
+    text = article.text
+    places = [
+        m
+        for m in (*article.cities, *article.countries)
+        if sentence_start <= m.start and m.end <= start and m.form != "adjective"
+    ]
+    for place in sorted(places, key=lambda m: -m.start):
+        after = text[place.end : start]
+        before = text[max(sentence_start, place.start - 12) : place.start]
+        if re.match(r"^\s+(?:on|for)\s*$", after) and re.search(r"\bin\s+(?:the\s+)?$", before):
             return place
     return None
 
@@ -479,7 +507,9 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
             if word in mods:
                 kind = VISIT_KINDS[word]
                 break
-        place = _place_after(ctx, match.end(), min(e, match.end() + 100))
+        place = _place_after(ctx, match.end(), min(e, match.end() + 100)) or _place_before(
+            ctx, match.start(), s
+        )
         mentions.append((match, kind, place))
     for match in VISIT_VERB.finditer(text):
         s, e = article.sentence_at(match.start())
@@ -583,7 +613,26 @@ def _talks_meeting(ctx: _Ctx) -> MeetingProposal | None:
             for c in dict.fromkeys(codes)
         ]
         return meeting
-    return None
+    # talks the text does not place in a sentence with both sides: between the two countries
+    # it is about, when it is about two
+    match = TALKS.search(text)
+    top = article.top_countries(2)
+    if match is None or len(top) < 2:
+        return None
+    meeting = MeetingProposal(key="m1", kind="talks")
+    q = sentence_quote(article, match.start())
+    meeting.basis["kind"] = Basis("stated", "", q, match.group(0))
+    meeting.quotes.append(q)
+    _s, e = article.sentence_at(match.start())
+    place = _place_after(ctx, match.end(), e)
+    if place is not None and place.form == "city":
+        meeting.city, meeting.host_country = place.value, place.country
+        meeting.basis["city"] = Basis("stated", "", q, place.text)
+    meeting.countries = [
+        CountryRole(c, "host" if c == meeting.host_country else "participant") for c in top
+    ]
+    meeting.basis["countries"] = Basis("inferred", "the two countries the text names most")
+    return meeting
 
 
 def _attach_talks(ctx: _Ctx, main: MeetingProposal, claimed: set[int]) -> None:
@@ -764,6 +813,12 @@ def _summits(ctx: _Ctx) -> list[MeetingProposal]:
                         "inferred", f"{city.value} is in {city.country}", q
                     )
                     break
+        if not meeting.city:
+            # a city the database does not know yet: 'the China-Central Asia Summit in Xi'an'
+            after = re.match(r",?\s+in\s+([A-Z][\w'’-]+)", text[match.end() : match.end() + 40])
+            if after and after.group(1).lower() not in datemod.MONTHS:
+                meeting.city = after.group(1)
+                meeting.basis["city"] = Basis("stated", "", q, after.group(1))
         if meeting.date is None:
             value = date_near(ctx, match.start())
             if value is not None:
@@ -969,8 +1024,11 @@ def _main_title(ctx: _Ctx, meeting: MeetingProposal) -> str:
     if meeting.kind.endswith("visit"):
         who = f"of {guest_person} " if guest_person else ""
         return f"{kind} {who}to {host.name if host else 'an unnamed country'}".replace("  ", " ")
-    names = " and ".join(p.name for p in meeting.persons[:2])
-    return f"Talks between {names}" if names else "Talks"
+    names = [p.name for p in meeting.persons[:2]]
+    if len(names) < 2:
+        countries = [ctx.gazetteer.country(c.code) for c in meeting.countries[:2]]
+        names = [c.name for c in countries if c is not None]
+    return f"Talks between {' and '.join(names)}" if len(names) == 2 else "Talks"
 
 
 # -- packages and documents ----------------------------------------------------------------
@@ -1322,7 +1380,16 @@ def _document_candidates(ctx: _Ctx, doc: DocumentProposal) -> list[MergeCandidat
         if parties and known.countries:
             overlap = len(parties & set(known.countries)) / max(len(parties), 1)
             score = 0.7 * score + 30 * overlap
-        if score < 70:
+            # a document of other parties is another document, however like its title
+            named = doc.basis.get("parties")
+            if (
+                named is not None
+                and named.reasoning.startswith("the countries named with")
+                and len(parties) >= 2
+                and not parties <= set(known.countries)
+            ):
+                score -= 30
+        if score < 80:
             continue
         candidates.append(
             MergeCandidate(

@@ -35,13 +35,14 @@ NAMED = re.compile(
 )
 BUILD = re.compile(
     r"\b(?:build|built|construct\w*|set up|lay|laid|launch\w*|commission\w*)\s+"
-    r"(?:a|an|the|new)\s+(?P<name>(?:[\w-]+\s+){0,4}?(?:cable|pipeline|railway|railroad|plant|"
+    r"(?:of\s+)?(?:a|an|the|new)\s+(?P<name>(?:[\w-]+\s+){0,4}?(?:cable|pipeline|railway|railroad|plant|"
     r"factory|complex|refinery|bridge|port|terminal|hub|power station|power plant|highway|"
     r"line|airport|mine))\b(?P<post>\s+(?:in|across|between|to)\s+[^.;,]{2,40})?",
     re.IGNORECASE,
 )
 NAMED_LOWER = re.compile(
-    r"(?P<name>(?:\b[A-Z][\w’'-]*(?:[-–][A-Z][\w’'-]*)?\s+){1,3}(?:railway|railroad|pipeline|"
+    r"(?P<name>(?:\b[A-Z][\w’'-]*(?:[-–][A-Z][\w’'-]*)?\s+){1,3}(?:[a-z]+\s+){0,2}"
+    r"(?:railway|railroad|pipeline|"
     r"highway|road|bridge|cable|power line|canal|tunnel|gas pipeline|oil pipeline)s?)\b"
 )
 CORRIDOR = re.compile(

@@ -396,7 +396,8 @@ class Article:
                     body.slug if body else "",
                     "body",
                     "",
-                    reasoning if body else core,
+                    # a body new to the database keeps the name the text gives it
+                    reasoning if body else match.group(0).strip(),
                 )
             )
         return found

@@ -246,3 +246,46 @@ def test_dry_run_json(visit):
         first["quotes"][0]["text"]
         == VISIT[first["quotes"][0]["start"] : first["quotes"][0]["end"]]
     )
+
+
+def test_another_agencys_style(gazetteer):
+    """A wire report: dateline in the text, talks without a visit, a weekday for the date."""
+    text = (
+        "TASHKENT, March 5 (Reuters) - Uzbek President Shavkat Mirziyoyev and Kazakh President "
+        "Kassym-Jomart Tokayev signed a memorandum of understanding on water use on Tuesday.\n\n"
+        "The two leaders also attended the groundbreaking ceremony for a new gas pipeline.\n\n"
+        '"We will continue to support each other," Mirziyoyev told a joint news conference '
+        "after the talks in Tashkent."
+    )
+    proposals = extract(text, gazetteer=gazetteer)
+    assert proposals.reference["date"] is None  # no year anywhere: nothing is guessed
+    main = next(m for m in proposals.meetings if m.main)
+    assert (main.kind, main.city, main.host_country) == ("talks", "Tashkent", "UZ")
+    assert main.title == "Talks between Shavkat Mirziyoyev and Kassym-Jomart Tokayev"
+    assert "press_conference" in main.formats
+    [memorandum] = proposals.documents
+    assert memorandum.title == "Memorandum of understanding on water use"
+    assert memorandum.status == "signed"
+    [ceremony] = [m for m in proposals.meetings if m.kind == "ceremony"]
+    assert ceremony.parent == main.key
+
+
+def test_a_dateline_in_the_text_dates_it_with_the_publication_year(gazetteer):
+    text = (
+        "ASTANA, May 16 (Kazinform) - Kassym-Jomart Tokayev and Shavkat Mirziyoyev held talks "
+        "on Thursday in Astana."
+    )
+    proposals = extract(text, published=dt.date(2024, 5, 17), gazetteer=gazetteer)
+    assert proposals.reference["date"] == "2024-05-16"
+    main = next(m for m in proposals.meetings if m.main)
+    assert main.date.start == dt.date(2024, 5, 16)
+
+
+def test_the_host_named_before_the_visit(gazetteer):
+    proposals = extract(
+        "Tokayev held talks with Mirziyoyev, who is in Kazakhstan on a state visit.",
+        gazetteer=gazetteer,
+    )
+    main = next(m for m in proposals.meetings if m.main)
+    assert (main.kind, main.host_country) == ("state_visit", "KZ")
+    assert {(c.code, c.role) for c in main.countries} == {("KZ", "host"), ("UZ", "guest")}

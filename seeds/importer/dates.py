@@ -7,8 +7,8 @@ anniversary of the Treaty of 2005", "yesterday and today").
 
 Hand-written patterns rather than dateparser: the extractor needs the exact character span of
 each expression, ranges and relative phrases resolved against a reference date it chooses, and
-a reason for each inference; dateparser gives a datetime for a whole string and guesses the
-missing year from the clock, which is exactly what an import must never do.
+a reason for each inference; dateparser gives a datetime for a whole string and by default
+takes a missing year from the current date, which an import must never do.
 """
 
 from __future__ import annotations

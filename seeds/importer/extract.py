@@ -1419,6 +1419,9 @@ def _meeting_candidates(meeting: MeetingProposal, gazetteer: Gazetteer) -> list[
                 score = 100
             elif meeting.session_number and known.session_number:
                 continue
+            elif not meeting.session_number and not known.session_number:
+                # an unnumbered, undated session of the same body: likely the same one
+                score = 75
             else:
                 score = 60
         else:

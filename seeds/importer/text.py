@@ -3,8 +3,8 @@ bodies it names, each with character offsets, resolved against the gazetteer.
 
 Regular expressions compiled from the gazetteer's names rather than spaCy's PhraseMatcher: the
 names are matched case-sensitively on raw character offsets (which the quotes need), a blank
-spaCy pipeline adds about a second of import time and tokenises "Kazakh-Azerbaijani" into pieces
-that have to be glued back, and nothing here needs a statistical model.
+spaCy pipeline would be a large dependency that tokenises "Kazakh-Azerbaijani" into pieces to be
+glued back, and nothing here needs a statistical model.
 """
 
 from __future__ import annotations

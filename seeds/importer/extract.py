@@ -216,7 +216,9 @@ PACKAGE = re.compile(
     + "|".join(NUMBER_WORDS)
     + r")\s+(?:(?:bilateral|intergovernmental|interstate|interdepartmental|new|cooperation)\s+)*"
     r"(?:documents|agreements|memoranda|accords)\b"
-    r"|\bthe\s+(?:documents|agreements|memoranda)\s+signed\b",
+    r"|\bthe\s+(?:documents|agreements|memoranda)\s+signed\b"
+    r"|\b[A-Z][\w]+[-–][A-Z][\w]+\s+(?:documents|agreements)\b"
+    r"|\b(?:bilateral\s+)?(?:documents|agreements)\s+(?:were|have been)\s+signed\b",
     re.IGNORECASE,
 )
 SIGN_WORDS = re.compile(r"\b(?:sign|signed|signing|inked|exchanged|adopted)\b", re.IGNORECASE)
@@ -228,6 +230,7 @@ class _Ctx:
     ref: Reference
     gazetteer: Gazetteer
     main: MeetingProposal | None = None
+    dateline_city: str = ""
 
 
 def extract(
@@ -244,7 +247,9 @@ def extract(
     if not dateline:
         # 'ANKARA, March 5 (Reuters) -': a dateline opening the text
         opening = re.match(
-            r"\s*([A-Z][\w .'’-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?)", text
+            r"\s*([A-Z][\w .'’-]{1,40},\s+(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?|"
+            r"\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?))",
+            text,
         )
         if opening and datemod.parse_dateline(opening.group(1)):
             dateline = opening.group(1)
@@ -255,6 +260,11 @@ def extract(
         known_year=lambda words: _known_document_year(words, gazetteer),
     )
     ctx = _Ctx(article, ref, gazetteer)
+    if dateline:
+        place = dateline.split(",")[0].strip()
+        ctx.dateline_city = next(
+            (c.name for c in gazetteer.cities if c.name.lower() == place.lower()), ""
+        )
     meetings = _meetings(ctx)
     projects = extract_projects(ctx)
     meetings += _ceremonies(ctx, meetings, projects)
@@ -431,6 +441,15 @@ def _meetings(ctx: _Ctx) -> list[MeetingProposal]:
                 if not session.city and main.city:
                     session.city, session.host_country = main.city, main.host_country
                     session.basis["city"] = Basis("inferred", "held during the visit, in its city")
+                if session.date is None and main.date is not None and main.date.end is None:
+                    session.date = DateValue(
+                        main.date.start,
+                        None,
+                        main.date.precision,
+                        "inferred",
+                        "held during the visit, the one day the text dates",
+                    )
+                    session.basis["date"] = Basis("inferred", session.date.reasoning)
     meetings += [s for s in sessions if s not in meetings]
     meetings += summits
     if main is not None:
@@ -994,6 +1013,18 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
                     child.quotes[0] if child.quotes else None,
                 )
                 break
+    if not main.city and ctx.dateline_city:
+        # filed from the host country's city: where reports of visits are written
+        code = ctx.gazetteer.city_country(ctx.dateline_city)
+        if code and code == main.host_country:
+            main.city = ctx.dateline_city
+            main.basis["city"] = Basis(
+                "inferred", f"the dateline's city, in the host country ({ctx.dateline_city})"
+            )
+    for child in children:
+        if not child.city and main.city:
+            child.city, child.host_country = main.city, main.host_country
+            child.basis["city"] = Basis("inferred", "held during the visit, in its city")
     if main.host_country and not any(c.role == "host" for c in main.countries):
         main.countries.insert(0, CountryRole(main.host_country, "host"))
         main.countries = [
@@ -1102,7 +1133,7 @@ def _doc_title(text: str, start: int, end: int, kind_word: str) -> tuple[str, st
     # 'and' inside a capitalised title ('Strategic Partnership and Allied Relations')
     if post:
         rest = after[len(post) :]
-        joined = re.match(r"\s+and\s+(?:[A-Z][\w-]*\s*)+", rest)
+        joined = re.match(r"\s+and\s+(?:the\s+)?(?:[A-Z][\w-]*\s*(?:of\s+)?)+", rest)
         if joined:
             post = (post + joined.group(0)).rstrip()
     kind_text = text[start:end]
@@ -1211,7 +1242,9 @@ def _document_facts(
     text = article.text
     s, e = q.start, q.end
     window_start = max(s, match.start() - 70)
-    window = text[window_start : min(e, match.end() + 70)]
+    # after the whole title: 'The Treaty on ... between A and B was signed'
+    title_end = text.find(title[-20:], match.start()) + min(20, len(title)) if title else -1
+    window = text[window_start : min(e, max(match.end(), title_end) + 70)]
     near_before = text[window_start : match.start()]
     status = ""
     evidence = ""

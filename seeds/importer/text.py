@@ -377,7 +377,7 @@ class Article:
         phrase = re.compile(
             rf"(?:(?:{country})(?:\s*[-–—]\s*(?:{country}))?\s+)?"
             r"(?P<core>(?:[A-Z][\w-]*\s+){0,4}(?:Council|Commission|Committee))"
-            rf"(?:\s+of\s+(?:{country})(?:\s+and\s+(?:{country}))?)?"
+            rf"(?:\s+(?:of|between)\s+(?:the\s+)?(?:{country})(?:\s+and\s+(?:the\s+)?(?:{country}))?)?"
         )
         found = []
         text_countries = set(self.top_countries(4))
@@ -413,7 +413,10 @@ class Article:
                     continue
                 score = 2 if body_core.lower() == core.lower() else 0
                 members = set(body.members)
-                if members and members <= countries:
+                # a council of other countries is another council, however alike the name
+                if members and not members <= countries:
+                    break
+                if members:
                     score += 3
                 scored.append((score, body))
                 break

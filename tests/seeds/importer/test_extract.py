@@ -289,3 +289,45 @@ def test_the_host_named_before_the_visit(gazetteer):
     main = next(m for m in proposals.meetings if m.main)
     assert (main.kind, main.host_country) == ("state_visit", "KZ")
     assert {(c.code, c.role) for c in main.countries} == {("KZ", "host"), ("UZ", "guest")}
+
+
+PRESIDENCY = (
+    "Tashkent, 12 September 2024 — An official welcome ceremony was held for President of the "
+    "Republic of Kazakhstan Kassym-Jomart Tokayev, who arrived in Uzbekistan on a state visit.\n\n"
+    "The first meeting of the Supreme State Council between Kazakhstan and Uzbekistan took "
+    "place in an expanded format.\n\n"
+    "Kazakhstan-Uzbekistan documents were signed in the presence of the presidents. The Treaty "
+    "on Allied Relations between the Republic of Kazakhstan and the Republic of Uzbekistan was "
+    "signed."
+)
+
+
+def test_a_presidency_style_report(gazetteer):
+    proposals = extract(PRESIDENCY, gazetteer=gazetteer)
+    main = next(m for m in proposals.meetings if m.main)
+    assert (main.kind, main.host_country) == ("state_visit", "UZ")
+    # the dateline's city, in the host country
+    assert main.city == "Tashkent" and main.basis["city"].basis == "inferred"
+    assert main.date.start == dt.date(2024, 9, 12)
+    [ceremony] = [m for m in proposals.meetings if m.kind == "ceremony"]
+    assert (ceremony.parent, ceremony.city) == (main.key, "Tashkent")
+    [package] = proposals.packages
+    assert package.count is None
+    [treaty] = proposals.documents
+    assert treaty.title.endswith("and the Republic of Uzbekistan")
+    assert treaty.status == "signed"
+
+
+def test_a_council_of_other_members_is_a_new_body(gazetteer):
+    """'Supreme State Council between Kazakhstan and Uzbekistan' is not in the database: it
+    is proposed under its own name, not as the council whose name ends alike."""
+    proposals = extract(PRESIDENCY, gazetteer=gazetteer)
+    [session] = [m for m in proposals.meetings if m.kind == "body_session"]
+    assert session.body == ""
+    assert session.body_name == "Supreme State Council between Kazakhstan and Uzbekistan"
+    assert session.session_number == 1
+    other = extract(
+        "The second meeting of the Supreme Interstate Council of Azerbaijan and Armenia was held.",
+        gazetteer=gazetteer,
+    )
+    assert [m.body for m in other.meetings] == [""]

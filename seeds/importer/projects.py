@@ -391,8 +391,18 @@ def _facts(
     text = article.text
     sentence = q.text
     if place and not (project.city or project.location_country):
-        city = next((c for c in article.cities if c.value == place), None)
-        country = next((c for c in article.countries if c.value == place), None)
+        # the words in this sentence that name the place (not an adjective elsewhere)
+        city = next(
+            (c for c in article.cities if c.value == place and q.start <= c.start < q.end), None
+        )
+        country = next(
+            (
+                c
+                for c in article.countries
+                if c.value == place and q.start <= c.start < q.end and c.form != "adjective"
+            ),
+            None,
+        )
         if city is not None:
             project.city, project.location_country = city.value, city.country
             project.basis["city"] = Basis("stated", "", q, city.text)
@@ -401,7 +411,8 @@ def _facts(
             project.basis["location_country"] = Basis("stated", "", q, country.text)
         elif len(place) == 2 and place.isupper():
             project.location_country = place
-        else:
+            project.basis["location_country"] = Basis("inferred", "named as the place", q)
+        elif place in q.text:
             project.city = place
             project.basis["city"] = Basis("stated", "", q, place)
     if GIFT.search(sentence) and project.kind == "other":

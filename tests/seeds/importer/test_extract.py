@@ -337,12 +337,12 @@ def test_any_piece_of_a_text_gives_verbatim_quotes_and_honest_stated_facts():
     """Slices cut anywhere (mid-sentence, mid-word) never crash the extractor, and what it
     marks `stated` is always in its quote."""
     import random
-    from pathlib import Path
 
+    from seeds.importer.evaluate import RECORDS, TEXTS
     from seeds.importer.gazetteer import from_records_yaml
 
-    gazetteer = from_records_yaml(Path("seeds/records.yaml"))
-    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds/texts").glob("*.txt"))]
+    gazetteer = from_records_yaml(RECORDS)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))]
     rnd = random.Random(14)
     for _ in range(40):
         text = rnd.choice(texts)

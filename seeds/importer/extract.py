@@ -549,9 +549,6 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
             host = place.value
         place_quote = (match, place)
         break
-    if place_quote is not None and not city:
-        # the city of the visit: a capital named in the same sentence after the country
-        pass
     meeting = MeetingProposal(key="m1", kind="talks")
     kinds = [kind for _, kind, _ in mentions if kind]
     order = ["state_visit", "official_visit", "working_visit"]
@@ -1298,10 +1295,6 @@ def _document_facts(
             doc.date = value
             doc.basis["date"] = date_basis(article, value)
     # parties: countries the title names ('between Azerbaijan and Armenia'), mediators
-    codes = article.countries_in(match.start() - len(title), match.end() + len(title))
-    for mention in article.countries:
-        if match.start() - 40 <= mention.start < match.end() + 120 and mention.value not in codes:
-            pass
     brokered = re.search(r"(\w+)-(?:brokered|mediated)", title)
     mediator = ""
     if brokered:
@@ -1326,8 +1319,11 @@ def _document_context(
 ) -> None:
     article = ctx.article
     main = ctx.main
-    if not doc.parties:
-        doc.parties = [CountryRole(c, "party") for c in article.top_countries(2)]
+    if not any(p.role == "party" for p in doc.parties):
+        others = {p.code for p in doc.parties}
+        doc.parties = [
+            CountryRole(c, "party") for c in article.top_countries(3) if c not in others
+        ][:2] + doc.parties
         doc.basis["parties"] = Basis("inferred", "the two countries the text is about")
     for package in packages:
         if any(q in package.quotes for q in doc.quotes):

@@ -49,6 +49,12 @@ VISIT = re.compile(
     r"(?P<mods>(?:[\w-]+\s+){0,3}?)visit\b(?!s|ed|ing|or)",
     re.IGNORECASE,
 )
+MODALS = {"will", "to", "would", "can", "shall", "may", "must", "could", "should", "did", "not"}
+FUTURE_SESSION = re.compile(
+    r"\b(?:next|upcoming|forthcoming)\s+(?:\w+\s+)?(?:meeting|session)\b|"
+    r"\b(?:to hold|will hold|will be held|to be held|agreed to hold|plan to hold)\b",
+    re.IGNORECASE,
+)
 VISIT_VERB = re.compile(r"\b(?:visited|arrived in|arrived at|is visiting|was visiting)\s+", re.I)
 INVITATION = re.compile(r"\binvited\b[^.;]{0,80}$", re.IGNORECASE)
 TALKS = re.compile(
@@ -87,7 +93,9 @@ OPENING = re.compile(
     r"\b(?P<subj>[Ww]e|[Tt]hey|[Tt]he (?:two )?(?:presidents|leaders|heads of state)|"
     r"[Bb]oth (?:presidents|leaders))\s+(?:will\s+|have\s+|jointly\s+|together\s+|also\s+)*"
     r"(?P<verb>inaugurated?|opened|open|launched|launch)\s+"
-    r"(?P<obj>it|this \w+|the (?:[A-Z][\w’'-]*\s?)+|the [\w’'-]+)(?=[\s.,;]|$)"
+    r"(?P<obj>it|this \w+|the (?:construction|building|first stage|work) of (?:the |a )?"
+    r"[^,.;]{3,80}?(?=\s+in\s|[,.;]|\s+and\s|$)|the (?:[A-Z][\w’'-]*\s?)+|the [\w’'-]+)"
+    r"(?=[\s.,;]|$)"
 )
 BODY_SESSION_LEFT = re.compile(
     rf"(?:(?P<ord>{ORDINAL})\s+)?(?:regular\s+|extraordinary\s+|joint\s+|plenary\s+)?"
@@ -519,6 +527,9 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
         mods = (match.group("mods") or "").lower().split()
         if any(m in ("next", "future", "upcoming", "return", "planned") for m in mods):
             continue
+        # 'the leaders will visit Khiva': a verb, not a visit of the report
+        if any(m in MODALS for m in mods):
+            continue
         if "exchange" in text[max(s, match.start() - 20) : match.start()].lower():
             continue
         kind = ""
@@ -697,6 +708,10 @@ def _body_sessions(ctx: _Ctx) -> list[MeetingProposal]:
         held = BODY_SESSION_HELD.match(text[body.end : body.end + 80])
         before = BODY_ORDINAL_BEFORE.search(text[max(0, body.start - 20) : body.start])
         if not (left or right or held):
+            continue
+        # 'agreed to hold the next meeting of the Council in Baku': not held yet
+        s, e = article.sentence_at(body.start)
+        if FUTURE_SESSION.search(text[s : body.start]):
             continue
         number = None
         for match in (left, held, before):
@@ -894,11 +909,20 @@ def _ceremonies(
                     key=lambda p: max(pq.start for pq in p.quotes if pq.start < match.start()),
                 )
         else:
-            named = obj.removeprefix("the ").strip().lower()
+            named = (
+                re.sub(
+                    r"^the\s+(?:(?:construction|building|first stage|work) of (?:the |a )?)?",
+                    "",
+                    obj,
+                )
+                .strip()
+                .lower()
+            )
             project = next((p for p in projects if p.name.lower().startswith(named)), None)
         name = project.name if project else obj
         meeting = MeetingProposal(key=f"c{len(found) + 1}", kind="ceremony")
-        meeting.title = f"Opening of {name}"
+        started = re.match(r"the (?:construction|building|first stage|work) of", obj)
+        meeting.title = f"Start of the construction of {name}" if started else f"Opening of {name}"
         meeting.quotes.append(q)
         meeting.basis["kind"] = Basis("stated", "", q, match.group(0))
         value = date_near(ctx, match.start())
@@ -1001,8 +1025,9 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
         )
         main.basis["date"] = Basis("inferred", main.date.reasoning)
     if not main.city:
+        # a session held during a visit is in its city; a ceremony may be at a site elsewhere
         for child in children:
-            if child.city:
+            if child.city and child.kind == "body_session":
                 main.city, main.host_country = child.city, main.host_country or child.host_country
                 main.basis["city"] = Basis(
                     "inferred",
@@ -1019,6 +1044,15 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
                 "inferred", f"the dateline's city, in the host country ({ctx.dateline_city})"
             )
     for child in children:
+        if child.date is None and main.date is not None:
+            child.date = DateValue(
+                main.date.start,
+                None,
+                main.date.precision,
+                "inferred",
+                f"held during “{main.title or 'the visit'}”; the text gives it no date of its own",
+            )
+            child.basis["date"] = Basis("inferred", child.date.reasoning)
         if not child.city and main.city:
             child.city, child.host_country = main.city, main.host_country
             child.basis["city"] = Basis("inferred", "held during the visit, in its city")
@@ -1329,6 +1363,11 @@ def _document_context(
         if any(q in package.quotes for q in doc.quotes):
             doc.package = package.key
             doc.meeting = package.meeting
+    if doc.package and not doc.status:
+        doc.status = "signed"
+        doc.basis["status"] = Basis(
+            "inferred", "listed among the documents the text says were signed"
+        )
     if (
         main is not None
         and not doc.meeting

@@ -48,6 +48,9 @@ NAMED_LOWER = re.compile(
 CORRIDOR = re.compile(
     r"\b(?P<name>(?:international\s+)?(?:transport\s+)?corridor\s+[A-Z][\w]*(?:[-–][A-Z]\w*)?)"
 )
+JOINT_COMPANY = re.compile(
+    r"\b(?P<name>Joint\s+(?:[A-Z][\w-]*\s+){0,3}(?:Company|Venture|Enterprise))\b"
+)
 JV = re.compile(
     r"\bjoint ventures?\b(?P<post>\s+(?:to|for|in|on|that)\s+[^.;,]{3,90})?", re.IGNORECASE
 )
@@ -100,7 +103,8 @@ MILESTONES = (
         "operational",
         r"\b(?:inaugurated|launched|fully operational|now operational|in operation|"
         r"(?:has|have|was|were) opened|already (?:been )?(?:assembled|produced|"
-        r"manufactured)|been already assembled|continue training|(?:is|are) operating)\b",
+        r"manufactured)|been already assembled|continue training|"
+        r"(?:is|are) (?:already |now )?operat(?:ing|ional))\b",
     ),
     (
         "completed",
@@ -110,7 +114,9 @@ MILESTONES = (
     (
         "started",
         r"\b(?:already underway|under way|underway|in progress|under construction|"
-        r"already working on|implementing|construction (?:began|started|has begun)|"
+        r"launched the construction|began construction|started construction|groundbreaking|"
+        r"laid the foundation stone|foundation stone|already working on|implementing|"
+        r"construction (?:began|started|has begun)|"
         r"work (?:has|is) (?:begun|started))\b",
     ),
     (
@@ -225,6 +231,8 @@ def extract_projects(ctx: _Ctx) -> list[ProjectProposal]:
         add(m.start("name"), m.end(), "infrastructure", m.group("name") + (m.group("post") or ""))
     for m in CORRIDOR.finditer(text):
         add(m.start(), m.end(), "infrastructure", m.group("name"))
+    for m in JOINT_COMPANY.finditer(text):
+        add(m.start(), m.end(), "joint_venture", m.group("name"))
     for m in JV.finditer(text):
         add(m.start(), m.end(), "joint_venture", "Joint venture" + (m.group("post") or ""))
     for m in FUND.finditer(text):
@@ -423,7 +431,8 @@ def _facts(
         for found in re.finditer(pattern, sentence, re.IGNORECASE):
             at = q.start + found.start()
             distance = 0 if start <= at < end else min(abs(at - start), abs(at - end))
-            cues.append((distance, ORDER.index(kind) * -1, kind, found.group(0)))
+            # at equal distance the longer wording ('launched the construction') wins
+            cues.append((distance, -len(found.group(0)), kind, found.group(0)))
     if cues:
         _distance, _rank, kind, cue = min(cues)
         if not any(m.kind == kind and m.quote == q for m in project.milestones):

@@ -351,3 +351,44 @@ def test_any_piece_of_a_text_gives_verbatim_quotes_and_honest_stated_facts():
         proposals = extract(piece, published=dt.date(2024, 2, 29), gazetteer=gazetteer)
         assert stated_errors(piece, proposals) == []
         json.loads(proposals.to_json())
+
+
+TREND = (
+    "Tashkent, August 22, Trend. Within the framework of his state visit to Uzbekistan, "
+    "President of Kazakhstan Kassym-Jomart Tokayev held a meeting with President Shavkat "
+    "Mirziyoyev in a one-on-one format.\n\n"
+    "In total, 15 documents were signed, including an intergovernmental agreement on road "
+    "transport.\n\n"
+    "The presidents also launched the construction of the Kazakh-Uzbek textile factory in "
+    "Navoi. The sides agreed to hold the next meeting of the Supreme Interstate Council in "
+    "Astana next year.\n\n"
+    "On August 23, the leaders will visit Khiva."
+)
+
+
+def test_what_is_only_planned_is_not_a_meeting(gazetteer):
+    proposals = extract(TREND, published=dt.date(2024, 8, 22), gazetteer=gazetteer)
+    kinds = sorted(m.kind for m in proposals.meetings)
+    # no session (the next one is only agreed) and no second visit ('will visit Khiva')
+    assert kinds == ["ceremony", "state_visit"]
+    main = next(m for m in proposals.meetings if m.main)
+    # the dateline's city, not the building site of the ceremony held during the visit
+    assert (main.city, main.date.start) == ("Tashkent", dt.date(2024, 8, 22))
+
+
+def test_documents_listed_in_a_signed_package_are_signed(gazetteer):
+    proposals = extract(TREND, published=dt.date(2024, 8, 22), gazetteer=gazetteer)
+    [agreement] = proposals.documents
+    assert (agreement.status, agreement.level) == ("signed", "intergovernmental")
+    # the sentence that lists it says the documents were signed
+    assert agreement.basis["status"].evidence == "signed"
+    assert agreement.package == proposals.packages[0].key
+
+
+def test_starting_construction_is_the_start_of_a_project(gazetteer):
+    proposals = extract(TREND, published=dt.date(2024, 8, 22), gazetteer=gazetteer)
+    [factory] = proposals.projects
+    assert factory.city == "Navoi"
+    assert [m.kind for m in factory.milestones] == ["started"]
+    [ceremony] = [m for m in proposals.meetings if m.kind == "ceremony"]
+    assert ceremony.title.startswith("Start of the construction of")

@@ -80,6 +80,10 @@ FORMATS = (
         r"statements? (?:to|for) the press|mass media representatives|press statements",
     ),
 )
+SUMMIT_OF = re.compile(
+    rf"(?:\b(?P<ord>{ORDINAL})\s+)?\b(?:[Ss]ummit|[Cc]onference)\s+of\s+(?:the\s+)?"
+    r"(?P<of>(?:[A-Z][\w-]*(?:\s+of|\s+and)?\s*){1,8})"
+)
 SUMMIT = re.compile(
     r"(?P<name>(?:\b[A-Z][\w.-]*\s+|\b\d+\s+){1,7})(?P<word>[Ss]ummit|Conference)\b(?!s)"
     r"|\b(?P<cop>COP\s?\d+)\b"
@@ -424,6 +428,25 @@ def _meetings(ctx: _Ctx) -> list[MeetingProposal]:
     if visit is not None:
         meetings.append(visit)
     main = visit
+    opening = article.sentences[:2]
+    lead_summit = next(
+        (
+            u
+            for u in summits
+            if any(s <= u.quotes[0].start < e for s, e in opening)
+            and not datemod.FUTURE_CUES.search(u.quotes[0].text)
+        ),
+        None,
+    )
+    if main is None and lead_summit is not None:
+        # a summit report: bilateral talks on its sidelines are held during it
+        main = lead_summit
+        talks = _talks_meeting(ctx)
+        if talks is not None:
+            talks.key = "t1"
+            meetings.append(talks)
+            _make_child(ctx, talks, main, "held on the sidelines of the summit")
+            talks.title = _main_title(ctx, talks) if not talks.title else talks.title
     if main is None:
         main = _talks_meeting(ctx)
         if main is not None:
@@ -431,7 +454,8 @@ def _meetings(ctx: _Ctx) -> list[MeetingProposal]:
     if main is not None:
         main.main = True
         ctx.main = main
-        _attach_talks(ctx, main, claimed)
+        if main.kind != "summit":
+            _attach_talks(ctx, main, claimed)
     elif sessions:
         sessions[0].main = True
         ctx.main = main = sessions[0]
@@ -531,6 +555,15 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
         if any(m in MODALS for m in mods):
             continue
         if "exchange" in text[max(s, match.start() - 20) : match.start()].lower():
+            continue
+        # 'the state visit of the Kyrgyz President to Baku in 2022': an earlier visit the
+        # report recalls, not the one it reports
+        if ctx.ref.year and any(
+            m.kind in ("year", "season", "month", "day", "range", "iso", "dotted")
+            and m.year
+            and m.year != ctx.ref.year
+            for m in datemod.find_dates(text, s, e)
+        ):
             continue
         kind = ""
         for word in ("state", "official", "working"):
@@ -639,6 +672,7 @@ def _talks_meeting(ctx: _Ctx) -> MeetingProposal | None:
             CountryRole(c, "host" if c == meeting.host_country else "participant")
             for c in dict.fromkeys(codes)
         ]
+        meeting.persons = _persons(ctx, [(s, e)])
         return meeting
     # talks the text does not place in a sentence with both sides: between the two countries
     # it is about, when it is about two
@@ -813,6 +847,18 @@ def _summits(ctx: _Ctx) -> list[MeetingProposal]:
     article = ctx.article
     text = article.text[: article.limit]
     by_sentence: dict[tuple[int, int], MeetingProposal] = {}
+    for match in SUMMIT_OF.finditer(text):
+        sentence = article.sentence_at(match.start())
+        if sentence in by_sentence or FUTURE_SESSION.search(text[slice(*sentence)]):
+            continue
+        q = quote(article, *sentence)
+        of = re.sub(r"\s+(?:of|and)$", "", match.group("of").strip())
+        ordinal = f"{match.group('ord')} " if match.group("ord") else ""
+        meeting = MeetingProposal(key=f"u{len(by_sentence) + 1}", kind="summit")
+        meeting.title = _cap(f"{ordinal}summit of the {of}")
+        meeting.quotes.append(q)
+        meeting.basis["kind"] = Basis("stated", "", q, match.group(0).strip())
+        by_sentence[sentence] = meeting
     for match in SUMMIT.finditer(text):
         if match.group("cop"):
             name = match.group("cop")
@@ -826,6 +872,8 @@ def _summits(ctx: _Ctx) -> list[MeetingProposal]:
         meeting = by_sentence.get(sentence)
         q = quote(article, *sentence)
         if meeting is None:
+            if FUTURE_SESSION.search(text[slice(*sentence)]):
+                continue
             meeting = MeetingProposal(key=f"u{len(by_sentence) + 1}", kind="summit")
             meeting.title = f"{name} {match.group('word') or 'summit'}".strip()
             meeting.quotes.append(q)
@@ -852,6 +900,21 @@ def _summits(ctx: _Ctx) -> list[MeetingProposal]:
                 meeting.basis["city"] = Basis("stated", "", q, after.group(1))
         if meeting.date is None:
             value = date_near(ctx, match.start())
+            if value is not None:
+                meeting.date = value
+                meeting.basis["date"] = date_basis(article, value)
+    for sentence, meeting in by_sentence.items():
+        s, e = sentence
+        if not meeting.city:
+            for city in article.cities:
+                if s <= city.start < e and CITY_AFTER.search(
+                    text[max(s, city.start - 12) : city.start]
+                ):
+                    meeting.city, meeting.host_country = city.value, city.country
+                    meeting.basis["city"] = Basis("stated", "", meeting.quotes[0], city.text)
+                    break
+        if meeting.date is None:
+            value = date_near(ctx, s)
             if value is not None:
                 meeting.date = value
                 meeting.basis["date"] = date_basis(article, value)
@@ -1056,6 +1119,13 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
         if not child.city and main.city:
             child.city, child.host_country = main.city, main.host_country
             child.basis["city"] = Basis("inferred", "held during the visit, in its city")
+    if main.kind == "summit":
+        # the countries named where the text speaks of the summit take part in it
+        for s, e in article.sentences:
+            if re.search(r"\bsummit\b", article.text[s:e], re.IGNORECASE):
+                for code in article.countries_in(s, e):
+                    if code not in {c.code for c in main.countries}:
+                        main.countries.append(CountryRole(code, "participant"))
     if main.host_country and not any(c.role == "host" for c in main.countries):
         main.countries.insert(0, CountryRole(main.host_country, "host"))
         main.countries = [
@@ -1445,6 +1515,8 @@ def _document_candidates(ctx: _Ctx, doc: DocumentProposal) -> list[MergeCandidat
         if known.subkind != doc.kind and known.subkind not in compatible.get(doc.kind, set()):
             continue
         score = fuzz.token_set_ratio(doc.title.lower(), known.title.lower())
+        if score < 75:
+            continue
         if parties and known.countries:
             overlap = len(parties & set(known.countries)) / max(len(parties), 1)
             score = 0.7 * score + 30 * overlap

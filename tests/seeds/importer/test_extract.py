@@ -392,3 +392,25 @@ def test_starting_construction_is_the_start_of_a_project(gazetteer):
     assert [m.kind for m in factory.milestones] == ["started"]
     [ceremony] = [m for m in proposals.meetings if m.kind == "ceremony"]
     assert ceremony.title.startswith("Start of the construction of")
+
+
+def test_a_summit_report_with_talks_on_its_sidelines(gazetteer):
+    text = (
+        "TASHKENT, November 6 (UzA) - The 11th Summit of the Organization of Turkic States was "
+        "held in Tashkent on November 6.\n\n"
+        "Heads of state of Kazakhstan, Uzbekistan and Turkey took part in the summit.\n\n"
+        "On the sidelines of the summit, President Kassym-Jomart Tokayev met with President "
+        "Shavkat Mirziyoyev. They recalled the state visit of the Uzbek President to Astana in "
+        "2022.\n\n"
+        "The next summit will be held in Turkey."
+    )
+    proposals = extract(text, published=dt.date(2024, 11, 6), gazetteer=gazetteer)
+    by_kind = {m.kind: m for m in proposals.meetings}
+    # the 2022 visit is recalled, the next summit only planned: neither is proposed
+    assert sorted(by_kind) == ["summit", "talks"]
+    summit, talks = by_kind["summit"], by_kind["talks"]
+    assert summit.main and summit.title == "11th summit of the Organization of Turkic States"
+    assert (summit.city, summit.date.start) == ("Tashkent", dt.date(2024, 11, 6))
+    assert {c.code for c in summit.countries} == {"UZ", "KZ", "TR"}
+    assert talks.parent == summit.key
+    assert talks.title == "Talks between Kassym-Jomart Tokayev and Shavkat Mirziyoyev"

@@ -558,12 +558,7 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
             continue
         # 'the state visit of the Kyrgyz President to Baku in 2022': an earlier visit the
         # report recalls, not the one it reports
-        if ctx.ref.year and any(
-            m.kind in ("year", "season", "month", "day", "range", "iso", "dotted")
-            and m.year
-            and m.year != ctx.ref.year
-            for m in datemod.find_dates(text, s, e)
-        ):
+        if _recalled(ctx, text, s, e):
             continue
         kind = ""
         for word in ("state", "official", "working"):
@@ -645,6 +640,29 @@ def _visit(ctx: _Ctx, claimed: set[int]) -> MeetingProposal | None:
             meeting.countries.append(CountryRole(code, "guest"))
             break
     return meeting
+
+
+def _recalled(ctx: _Ctx, text: str, s: int, e: int) -> bool:
+    """Whether the sentence dates what it speaks of well before the report: a year other than
+    the report's, or a day more than two months from it."""
+    if not ctx.ref.year:
+        return False
+    for mention in datemod.find_dates(text, s, e):
+        if not mention.year:
+            continue
+        if mention.kind in ("year", "season"):
+            if mention.year != ctx.ref.year:
+                return True
+            continue
+        value = datemod.resolve(mention, ctx.ref)
+        if value is None:
+            continue
+        if ctx.ref.date is not None:
+            if abs((value.start - ctx.ref.date).days) > 60:
+                return True
+        elif value.start.year != ctx.ref.year:
+            return True
+    return False
 
 
 def _talks_meeting(ctx: _Ctx) -> MeetingProposal | None:

@@ -414,3 +414,20 @@ def test_a_summit_report_with_talks_on_its_sidelines(gazetteer):
     assert {c.code for c in summit.countries} == {"UZ", "KZ", "TR"}
     assert talks.parent == summit.key
     assert talks.title == "Talks between Kassym-Jomart Tokayev and Shavkat Mirziyoyev"
+
+
+def test_a_visit_across_new_year_is_reported_an_old_one_recalled(gazetteer):
+    reported = extract(
+        "Shavkat Mirziyoyev paid a state visit to Kazakhstan on 30 December 2025.",
+        published=dt.date(2026, 1, 2),
+        gazetteer=gazetteer,
+    )
+    assert [(m.kind, m.date.start) for m in reported.meetings] == [
+        ("state_visit", dt.date(2025, 12, 30))
+    ]
+    recalled = extract(
+        "They recalled the state visit of Shavkat Mirziyoyev to Kazakhstan on 3 March 2019.",
+        published=dt.date(2026, 1, 2),
+        gazetteer=gazetteer,
+    )
+    assert recalled.meetings == []

@@ -164,7 +164,8 @@ class Article:
                 lookup.setdefault(name, (country.code, "name"))
             if country.adjective:
                 lookup.setdefault(country.adjective, (country.code, "adjective"))
-        pattern = re.compile(r"(?<![\w-])(?:" + _alternation(list(lookup)) + r")(?![\w])")
+        # 'Azerbaijan-Kazakhstan', 'Kazakh-Azerbaijani': both halves are countries
+        pattern = re.compile(r"(?<!\w)(?:" + _alternation(list(lookup)) + r")(?![\w])")
         return pattern, lookup
 
     @cached_property
@@ -184,7 +185,7 @@ class Article:
                 lookup[name] = (city.name, city.country)
         if not lookup:
             return []
-        pattern = re.compile(r"(?<![\w-])(?:" + _alternation(list(lookup)) + r")(?![\w])")
+        pattern = re.compile(r"(?<!\w)(?:" + _alternation(list(lookup)) + r")(?![\w])")
         found = []
         for match in pattern.finditer(self.text, 0, self.limit):
             name, code = lookup[match.group(0)]

@@ -64,8 +64,11 @@ def test_a_known_session_is_offered_for_merging(gazetteer):
         gazetteer=gazetteer,
     )
     [session] = proposals.meetings
+    # both halves of 'Kazakhstan-Uzbekistan' name the council's members
+    assert session.body == "kz-uz-supreme-interstate-council"
     assert session.session_number == 2
     assert session.merge_candidates[0].slug == "kz-uz-supreme-interstate-council-2"
+    assert session.merge_candidates[0].score == 100
 
 
 def test_an_unknown_body_is_named_but_not_resolved(gazetteer):

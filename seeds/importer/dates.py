@@ -316,26 +316,26 @@ def reference(
     if mention is not None:
         if mention.year:
             day = _safe_date(mention.year, mention.month, mention.day)
-            return Reference(day, mention.year, f"dateline “{dateline}”", True, clue_texts)
+            return Reference(day, mention.year, f"the dateline “{dateline}”", True, clue_texts)
         if published is not None:
             year = published.year
             day = _safe_date(year, mention.month, mention.day)
             if day and day > published + dt.timedelta(days=2):
                 day = _safe_date(year - 1, mention.month, mention.day)
             reasoning = (
-                f"dateline “{dateline}” gives day and month; the year is the publication "
-                f"date's ({published.isoformat()})"
+                f"the dateline “{dateline}”, in the year of the publication date "
+                f"({published.isoformat()})"
             )
             return Reference(day, day.year if day else year, reasoning, False, clue_texts)
         if clue_year:
             day = _safe_date(clue_year, mention.month, mention.day)
-            reasoning = f"dateline “{dateline}” gives day and month; {clue_reason}"
+            reasoning = f"the dateline “{dateline}”, in {clue_year} ({clue_reason})"
             return Reference(day, clue_year, reasoning, False, clue_texts)
     if published is not None:
         return Reference(
             published,
             published.year,
-            f"publication date {published.isoformat()}",
+            f"the publication date {published.isoformat()}",
             True,
             clue_texts,
         )
@@ -368,7 +368,7 @@ def _pick_year(month: int, day: int | None, ref: Reference, when: str) -> tuple[
     """The year of a day-and-month (or month) date that omits it."""
     if ref.date is None:
         if ref.year:
-            return ref.year, ref.reasoning
+            return ref.year, f"the text omits the year: {ref.reasoning}"
         return None, ""
     base = ref.date
     candidates = [
@@ -396,7 +396,7 @@ def _pick_year(month: int, day: int | None, ref: Reference, when: str) -> tuple[
     if chosen is None:
         return None, ""
     where = {"past": "the last", "future": "the next", "": "the nearest"}[when]
-    reasoning = f"the text omits the year: {where} such date from the {ref.reasoning}"
+    reasoning = f"the text omits the year: {where} such date counted from {ref.reasoning}"
     return chosen.year, reasoning
 
 
@@ -444,12 +444,12 @@ def resolve(mention: DateMention, ref: Reference, sentence: str = "") -> DateVal
             start, end = base - dt.timedelta(days=1), base
         else:
             start, end = base, base + dt.timedelta(days=1)
-        reasoning = f"“{text}” counted from the {ref.reasoning} ({base.isoformat()})"
+        reasoning = f"“{text}” counted from {base.isoformat()}, {ref.reasoning}"
         return DateValue(start, end, "day", "inferred", reasoning, text, mention.start)
     if mention.kind == "relday":
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[mention.extra]
         day = base + dt.timedelta(days=shift)
-        reasoning = f"“{text}” counted from the {ref.reasoning} ({base.isoformat()})"
+        reasoning = f"“{text}” counted from {base.isoformat()}, {ref.reasoning}"
         return DateValue(day, None, "day", "inferred", reasoning, text, mention.start)
     if mention.kind == "weekday":
         target = WEEKDAYS.index(mention.extra)
@@ -462,8 +462,8 @@ def resolve(mention: DateMention, ref: Reference, sentence: str = "") -> DateVal
             delta = -((base.weekday() - target) % 7)
         day = base + dt.timedelta(days=delta)
         reasoning = (
-            f"the {mention.extra.capitalize()} nearest the {ref.reasoning} "
-            f"({base.isoformat()}, a {calendar.day_name[base.weekday()]})"
+            f"the {mention.extra.capitalize()} nearest {base.isoformat()} "
+            f"(a {calendar.day_name[base.weekday()]}), {ref.reasoning}"
         )
         return DateValue(day, None, "day", "inferred", reasoning, text, mention.start)
     if mention.kind == "relyear":
@@ -472,7 +472,7 @@ def resolve(mention: DateMention, ref: Reference, sentence: str = "") -> DateVal
         else:
             shift = {"last": -1, "this": 0, "next": 1}[mention.extra.split()[0]]
         year = base.year + shift
-        reasoning = f"“{text}” counted from the {ref.reasoning} ({base.isoformat()})"
+        reasoning = f"“{text}” counted from {base.isoformat()}, {ref.reasoning}"
         return DateValue(
             dt.date(year, 1, 1), None, "year", "inferred", reasoning, text, mention.start
         )

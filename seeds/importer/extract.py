@@ -455,7 +455,8 @@ def _meetings(ctx: _Ctx) -> list[MeetingProposal]:
         main.main = True
         ctx.main = main
         if main.kind != "summit":
-            _attach_talks(ctx, main, claimed)
+            others = {q for m in (*sessions, *summits) for q in m.quotes}
+            _attach_talks(ctx, main, claimed, others)
     elif sessions:
         sessions[0].main = True
         ctx.main = main = sessions[0]
@@ -714,12 +715,15 @@ def _talks_meeting(ctx: _Ctx) -> MeetingProposal | None:
     return meeting
 
 
-def _attach_talks(ctx: _Ctx, main: MeetingProposal, claimed: set[int]) -> None:
-    """Talks, negotiations and their formats belong to the report's main meeting."""
+def _attach_talks(ctx: _Ctx, main: MeetingProposal, claimed: set[int], others: set[Quote]) -> None:
+    """Talks, negotiations and their formats belong to the report's main meeting, unless the
+    sentence is another meeting's ('The Commission recently held a meeting')."""
     article = ctx.article
     text = article.text[: article.limit]
     for match in TALKS.finditer(text):
         q = sentence_quote(article, match.start())
+        if q in others:
+            continue
         if q not in main.quotes:
             main.quotes.append(q)
         if main.date is None:
@@ -1102,7 +1106,7 @@ def _finish_main(ctx: _Ctx, meetings: list[MeetingProposal]) -> None:
             None,
             "day",
             "inferred",
-            f"the text gives no date; taken as the day of the {ctx.ref.reasoning}",
+            f"the text gives no date; taken as the day of {ctx.ref.reasoning}",
         )
         main.basis["date"] = Basis("inferred", main.date.reasoning)
     if not main.city:

@@ -320,6 +320,11 @@ def records_to_dict(
     def kept(record: dict[str, Any]) -> bool:
         return bool(_sources_cited(record) - excluded)
 
+    def event_kept(event: dict[str, Any]) -> bool:
+        # a status the left-out text alone reports is not known yet
+        sources = {cite["source"] for cite in event.get("cite") or ()}
+        return not sources or bool(sources - excluded)
+
     meetings = [m for m in records.get("meetings") or () if kept(m)]
     sessions: dict[str, list[int]] = {}
     cities = []
@@ -361,7 +366,7 @@ def records_to_dict(
             "precision": precision,
             "city": d.get("place_city") or "",
             "countries": [p["country"] for p in d.get("parties") or ()],
-            "statuses": [s["status"] for s in d.get("status_history") or ()],
+            "statuses": [s["status"] for s in d.get("status_history") or () if event_kept(s)],
         }
 
     def project_row(p: dict[str, Any]) -> dict[str, Any]:
@@ -371,7 +376,7 @@ def records_to_dict(
             "kind": p.get("kind"),
             "city": p.get("location_city") or "",
             "countries": [c["country"] for c in p.get("countries") or ()],
-            "milestones": [m["kind"] for m in p.get("milestones") or ()],
+            "milestones": [m["kind"] for m in p.get("milestones") or () if event_kept(m)],
         }
 
     return {

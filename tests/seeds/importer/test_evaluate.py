@@ -49,3 +49,26 @@ def test_session_numbers_come_from_the_ordinals(results):
 def test_the_table_prints(results, capsys):
     text = evaluate.table(results)
     assert "meetings" in text and "precision" in text and "targets: all met" in text
+
+
+def test_a_status_the_left_out_text_reports_is_proposed_as_an_event():
+    """Text 000 says the peace agreement was initialed; leaving it out, the database knows the
+    agreement (from text 002) only as proposed, so the initialing is a status event for it."""
+    import datetime as dt
+
+    from seeds.importer.extract import extract
+
+    left_out = "000_e92ef147db92867a.txt"
+    gazetteer = from_records_yaml(evaluate.RECORDS, exclude_texts=[left_out])
+    known = next(d for d in gazetteer.documents if d.slug == "armenia-azerbaijan-peace-agreement")
+    assert known.statuses == ("proposed",)
+    text = (evaluate.TEXTS / left_out).read_text(encoding="utf-8")
+    proposals = extract(
+        text,
+        published=dt.date(2025, 10, 21),
+        dateline="Astana, October 21, AZERTAC",
+        gazetteer=gazetteer,
+    )
+    [event] = proposals.status_events
+    assert (event.document, event.status) == ("armenia-azerbaijan-peace-agreement", "initialed")
+    assert "initialing" in event.quote.text

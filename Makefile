@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local run is a development run; production sets DJANGO_DEBUG=false and a real secret key.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: setup run serve migrate seed test lint format check-python clean bench fuzz loadtest
+.PHONY: setup run serve migrate seed test lint format check-python clean bench fuzz loadtest eval-import
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pacta needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -74,6 +74,11 @@ $(VENV)/.load-installed: $(INSTALLED)
 
 loadtest: $(VENV)/.load-installed
 	bash loadtest/run.sh
+
+# Precision and recall of the article import assistant on the five seed texts, leaving each
+# text's records out of the gazetteer in turn (seeds/importer/evaluate.py); fails below target.
+eval-import: setup
+	$(BIN)/python -m seeds.importer.evaluate
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

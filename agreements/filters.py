@@ -17,8 +17,7 @@ from records.filters import (
     SlugFilter,
     YearFilter,
 )
-from records.models import EditorialStatus
-from records.visibility import sees_drafts
+from records.visibility import published_lookup, sees_drafts
 from summits.filters import CountryCodesMethodFilter, country_codes_filter
 
 
@@ -109,13 +108,13 @@ class PackageFilter(RecordFilterSet):
         lookup = {"meeting__participations__country_id__in": countries}
         if not sees_drafts(self.viewer):
             # A package is matched through its meeting: never through a draft one.
-            lookup["meeting__status"] = EditorialStatus.PUBLISHED
+            lookup.update(published_lookup("meeting"))
         return qs.filter(**lookup).distinct()
 
     def filter_year(self, qs, name, value):
         lookup = {"meeting__start_date__year": value}
         if not sees_drafts(self.viewer):
-            lookup["meeting__status"] = EditorialStatus.PUBLISHED
+            lookup.update(published_lookup("meeting"))
         return qs.filter(**lookup)
 
 

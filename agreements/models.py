@@ -45,7 +45,7 @@ class Package(Record):
 
     class Meta:
         ordering = ["title"]
-        # The lists' default order among published records (config/api_support.stable_order).
+        # The lists' default order among published records (records/api/ordering.stable_order).
         indexes = [
             changes_index("package"),
             models.Index(fields=["status", "title", "id"], name="package_list_order"),

@@ -23,8 +23,8 @@ from records.listing import (
     related_counts,
     year_counts,
 )
-from records.models import EditorialStatus
 from records.views import RecordDetailView
+from records.visibility import published_lookup, sees_drafts
 from summits.models import Meeting, MeetingCountry, Organization, Person
 from summits.views import COUNTRY_FIELDS, country_facet, participations
 
@@ -130,9 +130,8 @@ class DocumentDetailView(RecordDetailView):
 
 
 def identified_filter(user) -> Q:
-    if user.is_active and user.is_staff:
-        return Q()
-    return Q(documents__status=EditorialStatus.PUBLISHED)
+    """A package's identified documents, as `user` may see them."""
+    return Q() if sees_drafts(user) else Q(**published_lookup("documents"))
 
 
 class PackageListView(FacetedListView):
@@ -143,8 +142,18 @@ class PackageListView(FacetedListView):
     main_filters = ("q", "country", "year")
     intro = 'Documents announced together: "a package of 10 documents".'
     facets = (
-        country_facet(MeetingCountry, "meeting__packages"),
-        Facet("year", "Year", year_counts("meeting__start_date")),
+        Facet(
+            "country",
+            "Country",
+            related_counts(
+                MeetingCountry,
+                "meeting__packages",
+                "country__code",
+                "country__name",
+                via="meeting",
+            ),
+        ),
+        Facet("year", "Year", year_counts("meeting__start_date", via="meeting")),
     )
     queryset = Package.objects.select_related("meeting")
 
@@ -177,7 +186,7 @@ class PackageDetailView(RecordDetailView):
         )
 
 
-def milestone_year_counts(rows):
+def milestone_year_counts(rows, drafts: bool):
     groups = (
         Milestone.objects.filter(project__in=rows.values("pk"), date__isnull=False)
         .annotate(year=CalendarYear("date"))

@@ -6,7 +6,7 @@ citations that quote those texts verbatim, with their offsets. Everything is pub
 slug starts with "gen-", and the same `seed` gives the same rows: the randomness comes from one
 `random.Random(seed)` and the clock from `BASE_TIME`, never from now().
 
-Speed is the point (100,000 meetings in well under two minutes on SQLite), so rows are plain
+Speed is the point (timings in docs/scaling.md), so rows are plain
 tuples with explicit primary keys above the current maximum, written with `executemany` on
 SQLite and `COPY` on PostgreSQL, never through model instances. Table and column names come
 from the models' `_meta`, and every table lists every concrete field: a field added to a model
@@ -247,7 +247,7 @@ class Table:
         if set(self.fields) != concrete or len(self.fields) != len(concrete):
             raise GenerateError(
                 f"{model._meta.db_table}: the generator lists {sorted(self.fields)}, the model "
-                f"has {sorted(concrete)}. Update seeds/generate.py for the new field."
+                f"has {sorted(concrete)}. Update datagen/generate.py for the new field."
             )
         self.columns = [model._meta.get_field(name).column for name in self.fields]
         self.rows: list[tuple] = []
@@ -325,10 +325,9 @@ class Writer:
                     cursor.execute(sql)
                 cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, names)))
             else:
-                # Whole tables, not a sample (`analysis_limit`): on 100,000 meetings a sampled
-                # ANALYZE took `status` for selective, and the projects prefetch of a 500-row
-                # export chunk walked every published project (1.9 s instead of 2 ms). A
-                # full ANALYZE of every table costs about 2 s.
+                # Whole tables, not a sample (`analysis_limit`): a sampled ANALYZE took
+                # `status` for selective, and the projects prefetch of an export chunk walked
+                # every published project (docs/scaling.md).
                 for name in names:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
 

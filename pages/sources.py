@@ -17,7 +17,7 @@ from records.listing import Facet, FacetedListView, kind_counts, year_counts
 from records.models import Citation, Source
 from records.passages import Marked, marked
 from records.views import RecordDetailView
-from records.visibility import sees_drafts, shows
+from records.visibility import published_lookup, sees_drafts, shows
 
 
 class SourceListView(FacetedListView):
@@ -64,7 +64,7 @@ def published_citations():
         part = registry.part(model)
         published = model.objects.visible_to(False)
         if part is not None:
-            published = model.objects.filter(**{f"{part.owner}__status": "published"})
+            published = model.objects.filter(**published_lookup(part.owner))
         cited |= Q(
             content_type=ContentType.objects.get_for_model(model),
             object_id__in=published.values("pk"),

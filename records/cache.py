@@ -226,7 +226,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def lifetime(request: HttpRequest) -> int:
-        """A page showing facet counts from before the last write (config/cache.recent)
+        """A page showing facet counts from before the last write (records/cache.recent)
         lives only until their grace period ends."""
         until = getattr(request, "stale_counts_until", None)
         if until is None:

@@ -16,8 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 
-from records.models import Citation, EditorialStatus, Source
-from records.visibility import sees_drafts
+from records.models import Citation, Source
+from records.visibility import published_lookup, sees_drafts
 
 MAX_QUERY_LENGTH = 200
 
@@ -150,8 +150,7 @@ class RecordFilterSet(filters.FilterSet):
         exist."""
         lookups = {f"{path}__slug": value}
         if not sees_drafts(self.viewer):
-            for record in (path, *through):
-                lookups[f"{record}__status"] = EditorialStatus.PUBLISHED
+            lookups.update(published_lookup(path, *through))
         return lookups
 
 

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import ListView
 
 from records import cache
-from records.visibility import audience, sees_drafts
+from records.visibility import audience, published_lookup, sees_drafts
 
 FACET_LIMIT = 25
 # Parameters that belong to the page, not to the rows: never forwarded to an export.
@@ -46,20 +46,21 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facet:
-    """`counts(rows)` returns (value, label, count) rows for the records of `rows`, the list
-    as the other filters leave it."""
+    """`counts(rows, drafts)` returns (value, label, count) rows for the records of `rows`,
+    the list as the other filters leave it; `drafts` says whether the viewer may see drafts,
+    for a count that goes through other records (a package's meeting)."""
 
     param: str
     label: str
-    counts: Callable[[QuerySet], list[tuple[object, str, int]]]
+    counts: Callable[[QuerySet, bool], list[tuple[object, str, int]]]
 
 
 def one_row_per_record(rows: QuerySet) -> QuerySet:
     """`rows` to group by a column of the record: as it is when each record is one row, else
     the records whose pk is among them. A filter that joins a to-many relation (and then
     asks for distinct rows) or an annotation would make GROUP BY count wrongly; grouping
-    the filtered rows directly saves a lookup by primary key of every row (100,000 for the
-    meetings list: 93 of the 96 ms a kind facet took on SQLite)."""
+    the filtered rows directly saves a lookup by primary key of every row (measured in
+    docs/scaling.md)."""
     if rows.query.distinct or rows.query.annotations:
         return rows.model.objects.filter(pk__in=rows.values("pk"))
     return rows
@@ -68,7 +69,7 @@ def one_row_per_record(rows: QuerySet) -> QuerySet:
 def kind_counts(field_name: str, choices) -> Callable[[QuerySet], list]:
     labels = dict(choices)
 
-    def counts(rows: QuerySet) -> list:
+    def counts(rows: QuerySet, drafts: bool) -> list:
         groups = (
             one_row_per_record(rows)
             .values(field_name)
@@ -85,20 +86,23 @@ def kind_counts(field_name: str, choices) -> Callable[[QuerySet], list]:
 
 class CalendarYear(ExtractYear):
     """The year of a date; on SQLite read off the stored ISO text, because Django's SQLite
-    extract calls back into Python for every row (318 of a 756 ms uncached meetings page at
-    100,000 meetings, docs/scaling.md)."""
+    extract calls back into Python for every row (docs/scaling.md)."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
         return f"CAST(substr({sql}, 1, 4) AS integer)", params
 
 
-def year_counts(date_field: str) -> Callable[[QuerySet], list]:
-    def counts(rows: QuerySet) -> list:
+def year_counts(date_field: str, *, via: str = "") -> Callable[[QuerySet, bool], list]:
+    """Records per year of `date_field`; a date read through another record (`via`, a
+    package's "meeting") counts only where the viewer may see that record."""
+
+    def counts(rows: QuerySet, drafts: bool) -> list:
+        dated = one_row_per_record(rows).filter(**{f"{date_field}__isnull": False})
+        if via and not drafts:
+            dated = dated.filter(**published_lookup(via))
         groups = (
-            one_row_per_record(rows)
-            .filter(**{f"{date_field}__isnull": False})
-            .annotate(year=CalendarYear(date_field))
+            dated.annotate(year=CalendarYear(date_field))
             .values("year")
             # The date is on the record or one step along a foreign key: one row per record.
             .annotate(n=Count("pk"))
@@ -110,27 +114,35 @@ def year_counts(date_field: str) -> Callable[[QuerySet], list]:
 
 
 def related_counts(
-    model, owner: str, value_field: str, label_field: str | None = None, choices=None
-) -> Callable[[QuerySet], list]:
+    model,
+    owner: str,
+    value_field: str,
+    label_field: str | None = None,
+    choices=None,
+    *,
+    via: str = "",
+) -> Callable[[QuerySet, bool], list]:
     """Counts through a related table: `model` rows whose `owner` is one of the records.
 
     A value read through a foreign key ("country__code") is grouped by the key alone and
     its labels looked up afterwards for the groups found: grouping by the joined code and
-    name cost 333 of a 454 ms meetings page on SQLite at 100,000 meetings. Each record
-    counts once, with COUNT(DISTINCT) only where a constraint does not already say so."""
+    name cost most of a cold meetings page (docs/scaling.md). Each record
+    counts once, with COUNT(DISTINCT) only where a constraint does not already say so. Rows
+    reached through another record (`via`: a package's countries are its meeting's) count
+    only where the viewer may see that record."""
     labels = dict(choices or ())
     key, _, far = value_field.partition("__")
     through_key = bool(far) and model._meta.get_field(key).many_to_one
     group = key if through_key else value_field
     distinct = not owner_unique_per_value(model, owner, group)
 
-    def counts(rows: QuerySet) -> list:
+    def counts(rows: QuerySet, drafts: bool) -> list:
+        linked = model.objects.filter(**{f"{owner}__in": rows.values("pk")})
+        if via and not drafts:
+            linked = linked.filter(**published_lookup(via))
         found = {
             row[group]: row["n"]
-            for row in model.objects.filter(**{f"{owner}__in": rows.values("pk")})
-            .values(group)
-            .annotate(n=Count(owner, distinct=distinct))
-            .order_by()
+            for row in linked.values(group).annotate(n=Count(owner, distinct=distinct)).order_by()
         }
         if through_key:
             targets = model._meta.get_field(key).related_model.objects.filter(pk__in=found)
@@ -239,7 +251,7 @@ class FacetedListView(PublishedMixin, ListView):
 
     def counted_key(self, kind: str, params: QueryDict, *, versioned: bool = True) -> str:
         """Counts depend on the model, the viewer and the filters, never on the page or
-        the order; they are cached per data version (config/cache.py)."""
+        the order; they are cached per data version (records/cache.py)."""
         make = cache.versioned_key if versioned else cache.unversioned_key
         return make(
             kind,
@@ -276,12 +288,14 @@ class FacetedListView(PublishedMixin, ListView):
                 value.upper() if facet.param == "country" else value
                 for value in params.getlist(facet.param)
             }
-            # A GROUP BY over every row the other filters leave: 20 to 120 ms each at
-            # 100,000 meetings, so recounted at most once per PACTA_FACET_STALE_SECONDS
-            # while writes keep changing the data version.
+            # A GROUP BY over every row the other filters leave (docs/scaling.md), so
+            # recounted at most once per PACTA_FACET_STALE_SECONDS while writes keep
+            # changing the data version.
             counts, stale_until = cache.recent(
                 self.counted_key(f"facet-{facet.param}", others, versioned=False),
-                lambda facet=facet, others=others: facet.counts(self.rows_without(others)),
+                lambda facet=facet, others=others: facet.counts(
+                    self.rows_without(others), sees_drafts(self.request.user)
+                ),
                 settings.PACTA_FACET_STALE_SECONDS,
             )
             if stale_until is not None:

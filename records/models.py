@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from records.registry import register, register_part
 from records.search import matching_ids, query_words
-from records.visibility import sees_drafts
+from records.visibility import published_lookup, sees_drafts
 
 
 class DatePrecision(models.TextChoices):
@@ -78,9 +78,7 @@ class PartQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> PartQuerySet:
         if sees_drafts(viewer):
             return self.all()
-        return self.filter(
-            **{f"{link}__status": EditorialStatus.PUBLISHED for link in self.model.visible_through}
-        )
+        return self.filter(**published_lookup(*self.model.visible_through))
 
 
 class SeedTracked(models.Model):
@@ -114,14 +112,14 @@ class SeedTracked(models.Model):
 
 def changes_index(name: str) -> models.Index:
     """(status, updated_at): a list's count and newest change, which every uncached list page
-    asks for (config/api_support.RecordViewSet.validators), read from this index alone instead
-    of every row: 25 -> 5 ms for 100,000 published meetings on SQLite and on PostgreSQL."""
+    asks for (records/api/viewsets.RecordViewSet.validators), read from this index alone
+    instead of every row (docs/scaling.md)."""
     return models.Index(fields=["status", "updated_at"], name=f"{name}_changes")
 
 
 def kind_facet_index(name: str) -> models.Index:
-    """(status, kind): the public list's kind facet counted from this index alone; through
-    the kind index with a row lookup each, it cost 93 ms for 100,000 meetings on SQLite."""
+    """(status, kind): the public list's kind facet counted from this index alone, not
+    through the kind index with a row lookup each (docs/scaling.md)."""
     return models.Index(fields=["status", "kind"], name=f"{name}_kind_facet")
 
 
@@ -269,7 +267,7 @@ class CitationQuerySet(models.QuerySet):
         page's `cited_record`)."""
         if sees_drafts(viewer):
             return self.all()
-        return self.filter(source__status=EditorialStatus.PUBLISHED)
+        return self.filter(**published_lookup("source"))
 
 
 class Citation(models.Model):

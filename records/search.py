@@ -137,7 +137,7 @@ def indexed_tables() -> list[tuple[str, tuple[str, ...]]]:
 @contextlib.contextmanager
 def bulk_load(connection) -> Iterator[None]:
     """Around a bulk load on SQLite: no trigger per row, one rebuild of each word index after.
-    At 100,000 meetings and 3.8 million rows the triggers had doubled `generate_data`'s time.
+    A trigger per row made large loads several times slower (docs/scaling.md).
     Use inside the load's transaction, so a failed load keeps the indexes as they were."""
     if connection.vendor != "sqlite":
         yield

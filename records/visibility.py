@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
+# The value of `status` that the public may see (records.models.EditorialStatus.PUBLISHED).
+PUBLISHED = "published"
+
 
 def sees_drafts(viewer) -> bool:
     """Whether `viewer` may see drafts: an active staff member, who has also verified a
@@ -43,4 +46,15 @@ def shows(record, viewer) -> bool:
     drafts."""
     if record is None:
         return False
-    return sees_drafts(viewer) or getattr(record, "status", "published") == "published"
+    return status_shown(getattr(record, "status", PUBLISHED), viewer)
+
+
+def status_shown(status: str, viewer) -> bool:
+    """Whether a record with this `status` may be shown to `viewer` (rows read as values)."""
+    return status == PUBLISHED or sees_drafts(viewer)
+
+
+def published_lookup(*paths: str) -> dict[str, str]:
+    """ORM lookups that keep rows whose records at `paths` ("meeting", "projects__organizations")
+    are published: how a query says "only what the public may see" through a relation."""
+    return {f"{path}__status": PUBLISHED for path in paths}

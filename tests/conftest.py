@@ -18,7 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport:
 
 @pytest.fixture(autouse=True)
 def cold_cache():
-    """Responses and counts are cached per data version (config/cache.py); every test starts
+    """Responses and counts are cached per data version (records/cache.py); every test starts
     cold, so one test's rolled-back rows are never served to the next."""
     from django.core.cache import cache
 

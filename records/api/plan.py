@@ -1,8 +1,8 @@
 """The exports' records, built from plain rows by reading the resource's serializer once.
 
 An export holds exactly the records the API serves: the serializer's fields, in its order,
-with its values. Serializing model instances one at a time cost about a millisecond a record
-(DRF's per-field machinery, and the prefetches' model instances): 100 s for 100,000 meetings.
+with its values. Serializing model instances one at a time is slow (DRF's per-field machinery,
+and the prefetches' model instances; figures in docs/scaling.md).
 Here the serializer is read once per export into a `RecordPlan`; each chunk of rows then comes
 from `.values()`, and each relation the viewset prefetches costs one `.values()` query per
 chunk, run on the very queryset its `Prefetch` declares, so that order and visibility are the
@@ -31,8 +31,8 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch
 from rest_framework import serializers
 
-from records.models import EditorialStatus
 from records.serializers import ApiUrlField, LinkSerializer, PublicUrlField, RelatedValuesField
+from records.visibility import status_shown
 
 # A function per chunk: the ids of the chunk's records -> each one's value.
 Computed = Callable[[list[int]], Mapping[int, Any]]
@@ -270,7 +270,7 @@ class RecordPlan:
         if row[self.pk] is None:  # a link whose foreign key is null
             return None
         hidden = self.hidden_unless_published
-        if hidden is not None and row[hidden] != EditorialStatus.PUBLISHED:
+        if hidden is not None and not status_shown(row[hidden], self.staff):
             return None
         # The keys first, in the serializer's order, so that filling them keeps that order.
         record = dict.fromkeys(self.names)

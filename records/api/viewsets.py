@@ -167,7 +167,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     # Conditional GET and the response cache ---------------------------------------------
     #
     # The ETag is a digest of the URL, the representation, the viewer's visibility and the
-    # data version (config/cache.py), so an If-None-Match is answered without the database.
+    # data version (records/cache.py), so an If-None-Match is answered without the database.
     # Last-Modified and the row count (`validators`) are cached per filters and version; an
     # anonymous JSON answer is cached whole under the ETag's key.
 
@@ -177,7 +177,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         A record's own change for a detail. For a list, the newest change among all the
         records of its kind the viewer may see, whatever the filters: two index reads (the
         `<model>_changes` index) instead of visiting every matching row for its MAX, which
-        cost 13 of the 17 ms a count of 100,000 meetings took on SQLite. Like the MAX it
+        cost most of a large list's count (docs/scaling.md). Like the MAX it
         replaces, it does not move when a record is unpublished or deleted; the ETag does,
         which is why clients are told to send If-None-Match."""
         if not self.timestamped:
@@ -305,7 +305,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     def records_of(self, queryset: QuerySet) -> Iterator[dict]:
         """The serializer's record of every row, as the API shows it, but built from plain
-        rows a chunk at a time (config/exports.py): ten times quicker than serializing
+        rows a chunk at a time (records/api/plan.py): ten times quicker than serializing
         model instances."""
         return self.plan(queryset).records(queryset, chunk_size=EXPORT_CHUNK_SIZE)
 

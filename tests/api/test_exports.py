@@ -208,7 +208,7 @@ def serialized(resource: str, user, action: str = "export_jsonl") -> tuple[list[
 def test_exports_hold_exactly_what_the_serializer_makes(
     some_drafts, client, admin_client, admin_user, resource, staff
 ):
-    """The exports build records from plain rows (config/exports.py); a field the API shows
+    """The exports build records from plain rows (records/api/plan.py); a field the API shows
     and the exports would not (or would differently) fails here."""
     from django.contrib.auth.models import AnonymousUser
 

@@ -1,4 +1,4 @@
-"""The data version and the caches keyed by it (config/cache.py): hits cost no query, every
+"""The data version and the caches keyed by it (records/cache.py): hits cost no query, every
 kind of write invalidates, staff never see an anonymous copy, counts are cached per filter."""
 
 import json

@@ -1,4 +1,4 @@
-"""The exports' record plans (config/exports.py): a field the plan cannot build the way the
+"""The exports' record plans (records/api/plan.py): a field the plan cannot build the way the
 serializer does is refused when the plan is made, never exported differently. That the records
 equal the serializer's is tested over every resource in tests/api/test_exports.py."""
 

@@ -1,4 +1,4 @@
-"""Full-text search (summits/search.py): the indexes exist on either database, cover each
+"""Full-text search (records/search.py): the indexes exist on either database, cover each
 model's `search_fields`, are kept current by every kind of write and are what the query uses."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """Facet counts: grouped cheaply yet counting each record once, and recounted at most once per
-PACTA_FACET_STALE_SECONDS while writes go on (config/cache.recent)."""
+PACTA_FACET_STALE_SECONDS while writes go on (records/cache.recent)."""
 
 import pytest
 from django.urls import reverse

@@ -15,6 +15,7 @@ from importlib import metadata
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage
 from django.db.models import Count, F, Max, Prefetch, QuerySet
@@ -109,6 +110,11 @@ class ApiAnonThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    @property
+    def cache(self):
+        # One count for all worker processes (settings.PACTA_THROTTLE_CACHE).
+        return caches[settings.PACTA_THROTTLE_CACHE]
 
 
 class ApiPagination(PageNumberPagination):

@@ -262,6 +262,18 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 elif os.environ.get("CACHE_URL") == "dummy://":
     # No cache at all: every request does its full work (the benchmark's uncached run).
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# The API's anonymous throttle counts requests per client address, and the count must be one
+# for every worker process: in the shared cache when there is one, otherwise in a database
+# table (created by `migrate`, summits/migrations/0008_throttle_cache_table.py). The test
+# suite counts queries and so keeps the count in-process (PACTA_THROTTLE_CACHE=default).
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "pacta_throttle",
+}
+PACTA_THROTTLE_CACHE = os.environ.get(
+    "PACTA_THROTTLE_CACHE",
+    "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
+)
 # The longest a cached response, list count or facet count lives; any write invalidates
 # them all at once before that (config/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))

@@ -15,3 +15,5 @@ class PactaAdminConfig(AdminConfig):
         from config import cache
 
         cache.install()
+        # After autodiscovery registered django-otp's device admins, which it replaces.
+        from config import accounts_admin  # noqa: F401

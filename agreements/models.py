@@ -11,6 +11,7 @@ from summits.models import (
     Country,
     DatedMixin,
     DatePrecision,
+    EditVersioned,
     Meeting,
     Organization,
     Person,
@@ -221,7 +222,7 @@ class DocumentRelation(models.Model):
         return f"{self.from_document} {self.get_kind_display().lower()} {self.to_document}"
 
 
-class StatusEvent(DatedMixin, models.Model):
+class StatusEvent(DatedMixin, EditVersioned):
     """One dated, cited step in a document's life: proposed, initialed, signed, in force…"""
 
     class Status(models.TextChoices):
@@ -371,7 +372,7 @@ class ProjectFigure(models.Model):
         return self.text
 
 
-class Milestone(DatedMixin, models.Model):
+class Milestone(DatedMixin, EditVersioned):
     class Kind(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"

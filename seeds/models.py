@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from summits.models import (
     DatedMixin,
     DatePrecision,
+    EditVersioned,
     Record,
     changes_index,
     format_partial_date,
@@ -93,7 +94,7 @@ class Source(DatedMixin, Record):
         return format_partial_date(self.published_on, self.published_precision)
 
 
-class Citation(models.Model):
+class Citation(EditVersioned):
     """A verbatim quote in a source that supports a record, or one fact of it."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")

@@ -10,6 +10,7 @@ from summits.admin_base import (
     AnalystEditsMixin,
     CollectionInlineMixin,
     RecordAdmin,
+    VersionedAdminMixin,
     VersionedForm,
     country_filter,
     year_filter,
@@ -34,7 +35,7 @@ admin.site.index_title = "Meetings, documents, projects and their sources"
 
 
 @admin.register(Country)
-class CountryAdmin(AnalystEditsMixin, admin.ModelAdmin):
+class CountryAdmin(VersionedAdminMixin, AnalystEditsMixin, admin.ModelAdmin):
     """ISO 3166-1 reference data: analysts correct how texts name a country, nothing else."""
 
     list_display = ("code", "name", "adjective", "aliases")
@@ -51,7 +52,7 @@ class CountryAdmin(AnalystEditsMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(VersionedAdminMixin, AnalystEditsMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

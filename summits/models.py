@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from summits.input_checks import text_problem
 from summits.search import matching_ids, query_words
 
 
@@ -39,6 +40,8 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
 def list_of_strings(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError("Enter a list of names.")
+    if any(text_problem(item) for item in value):
+        raise ValidationError("A name contains a NUL character or a lone surrogate.")
 
 
 class RecordQuerySet(models.QuerySet):
@@ -108,7 +111,26 @@ def kind_facet_index(name: str) -> models.Index:
     return models.Index(fields=["status", "kind"], name=f"{name}_kind_facet")
 
 
-class Record(SeedTracked):
+class EditVersioned(models.Model):
+    """A row analysts edit in the admin: every save raises its version, and a change form
+    rendered with an older version is refused (summits/admin_base.VersionedForm)."""
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save; a save based on an older version is refused.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Record(EditVersioned, SeedTracked):
     """A content record: editorial status, stable slug, timestamps and an edit version."""
 
     slug = models.SlugField(
@@ -126,28 +148,18 @@ class Record(SeedTracked):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    version = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text="Raised by every save; a save based on an older version is refused.",
-    )
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
     @property
     def is_published(self) -> bool:
         return self.status == EditorialStatus.PUBLISHED
 
 
-class Country(SeedTracked):
+class Country(EditVersioned, SeedTracked):
     code = models.CharField(
         "ISO code",
         max_length=2,
@@ -182,7 +194,7 @@ class Country(SeedTracked):
         return self.code.lower()
 
 
-class Sector(models.Model):
+class Sector(EditVersioned, SeedTracked):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=100)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from agreements.models import Document, Milestone, Package, Project, StatusEvent
+from seeds.cited import cited_by_published
 from seeds.filters import SourceFilter
 from seeds.highlight import Segment, segments
 from seeds.models import Citation, Source
@@ -36,7 +37,13 @@ class SourceListView(FacetedListView):
         return (
             super()
             .visible_queryset()
-            .annotate(citation_count=Count("citations"))
+            # Quotes cited by drafts are not public: they are not counted either.
+            .annotate(
+                citation_count=Count(
+                    "citations",
+                    filter=Q(citations__in=Citation.objects.filter(cited_by_published())),
+                )
+            )
             .order_by("-published_on", "title")
         )
 

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # A download nobody reads is dropped after PACTA_STREAM_IDLE_SECONDS (config/streams.py).
+    "config.streams.StreamIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -274,6 +276,8 @@ PACTA_THROTTLE_CACHE = os.environ.get(
     "PACTA_THROTTLE_CACHE",
     "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
 )
+# How long a streamed download may wait for a client that reads nothing before it is dropped.
+PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"))
 # The longest a cached response, list count or facet count lives; any write invalidates
 # them all at once before that (config/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))

@@ -23,6 +23,8 @@ setup: $(INSTALLED)
 
 migrate: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	@# The API throttle's table (also made by a migration; this covers a cache switched later).
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py ensure_roles

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from records.models import (
     DatedMixin,
     DatePrecision,
+    EditVersioned,
     PartQuerySet,
     Record,
     changes_index,
@@ -227,7 +228,7 @@ class DocumentRelation(models.Model):
         return f"{self.from_document} {self.get_kind_display().lower()} {self.to_document}"
 
 
-class DatedStep(DatedMixin, models.Model):
+class DatedStep(DatedMixin, EditVersioned):
     """One dated, cited step in the life of a record: a document's status event, a project's
     milestone. Shown under the record it belongs to (`owner`), which is its public page."""
 

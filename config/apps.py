@@ -8,3 +8,8 @@ class PactaAdminConfig(AdminConfig):
     """
 
     default_site = "config.admin_site.PactaAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        # After autodiscovery registered django-otp's device admins, which it replaces.
+        from config import accounts_admin  # noqa: F401

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # A download nobody reads is dropped after PACTA_STREAM_IDLE_SECONDS (config/streams.py).
+    "config.streams.StreamIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -266,6 +268,20 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 elif os.environ.get("CACHE_URL") == "dummy://":
     # No cache at all: every request does its full work (the benchmark's uncached run).
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# The API's anonymous throttle counts requests per client address, and the count must be one
+# for every worker process: in the shared cache when there is one, otherwise in a database
+# table (created by `migrate`, summits/migrations/0008_throttle_cache_table.py). The test
+# suite counts queries and so keeps the count in-process (PACTA_THROTTLE_CACHE=default).
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "pacta_throttle",
+}
+PACTA_THROTTLE_CACHE = os.environ.get(
+    "PACTA_THROTTLE_CACHE",
+    "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
+)
+# How long a streamed download may wait for a client that reads nothing before it is dropped.
+PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"))
 # The longest a cached response, list count or facet count lives; any write invalidates
 # them all at once before that (records/cache.py).
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))

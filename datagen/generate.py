@@ -492,8 +492,10 @@ class Generator:
         if existing:
             self.sectors = existing
             return
-        table = self.writer.table(Sector, "id slug name")
-        self.sectors = [table.add(SLUG_PREFIX + slug, name) for slug, name in FALLBACK_SECTORS]
+        table = self.writer.table(Sector, "id slug name seeded analyst_edited version")
+        self.sectors = [
+            table.add(SLUG_PREFIX + slug, name, "{}", "[]", 1) for slug, name in FALLBACK_SECTORS
+        ]
         self.writer.write(table)
 
     def make_persons(self) -> None:
@@ -850,7 +852,8 @@ class Generator:
         signatories = self.writer.table(DocumentSignatory, "id document_id person_id role")
         events = self.writer.table(
             StatusEvent,
-            "id date_text year_inferred inference document_id status date date_precision note",
+            "id date_text year_inferred inference document_id status date date_precision note "
+            "version",
         )
         kinds = [kind for kind, _ in DOCUMENT_KINDS]
         kind_weights = [weight for _, weight in DOCUMENT_KINDS]
@@ -926,14 +929,14 @@ class Generator:
                     signatories.add(document, person, "signed")
                 if self.rng.random() < 0.3:
                     proposed = meeting.start - self.rng.randint(30, 300)
-                    events.add("", False, "", document, "proposed", iso(proposed), "month", "")
+                    events.add("", False, "", document, "proposed", iso(proposed), "month", "", 1)
                 signed = events.add(
-                    "", False, "", document, "signed", iso(meeting.start), "day", ""
+                    "", False, "", document, "signed", iso(meeting.start), "day", "", 1
                 )
                 meeting.signed_events.append(signed)
                 if self.rng.random() < 0.5:
                     in_force = meeting.start + self.rng.randint(30, 400)
-                    events.add("", False, "", document, "in_force", iso(in_force), "day", "")
+                    events.add("", False, "", document, "in_force", iso(in_force), "day", "", 1)
         self.writer.write(packages)
         self.writer.write(documents)
         for table in (parties, signatories, events):
@@ -975,7 +978,8 @@ class Generator:
         figures = self.writer.table(ProjectFigure, "id project_id text value unit qualifier")
         milestones = self.writer.table(
             Milestone,
-            "id date_text year_inferred inference project_id kind date date_precision note",
+            "id date_text year_inferred inference project_id kind date date_precision note "
+            "version",
         )
         kinds = Project.Kind.values
         organization_roles = ProjectOrganization.Role.values
@@ -1042,7 +1046,7 @@ class Generator:
             for step in ("agreed", "started", "operational", "completed")[
                 : self.rng.randint(1, 4)
             ]:
-                milestones.add("", False, "", project, step, iso(day), "month", "")
+                milestones.add("", False, "", project, step, iso(day), "month", "", 1)
                 day += self.rng.randint(90, 700)
         self.writer.write(projects)
         for table in (countries, organizations, sectors, meetings, documents, figures, milestones):
@@ -1058,7 +1062,8 @@ class Generator:
         )
         citations = self.writer.table(
             Citation,
-            "id source_id content_type_id object_id field quote occurrence start end created_at",
+            "id source_id content_type_id object_id field quote occurrence start end created_at "
+            "version",
         )
         content_type = {
             model: ContentType.objects.get_for_model(model).pk
@@ -1148,6 +1153,7 @@ class Generator:
                     start,
                     end,
                     created,
+                    1,
                 )
         self.writer.write(sources)
         self.writer.write(citations)

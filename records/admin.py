@@ -16,6 +16,7 @@ from records.admin_base import (
     CollectionInlineMixin,
     HistoryAdmin,
     RecordAdmin,
+    VersionedForm,
     admin_year_list_filter,
 )
 from records.forms import CitationForm, SourceAddForm
@@ -234,9 +235,14 @@ def _cited_share(text: str, spans: list[Span]) -> int:
     return round(100 * sum(letters) / len(letters)) if letters else 0
 
 
+class VersionedCitationForm(VersionedForm, CitationForm):
+    """The stand-alone citation page refuses a stale save; the inline rows are part of their
+    record's form, which carries the record's version."""
+
+
 @admin.register(Citation)
 class CitationAdmin(HistoryAdmin):
-    form = CitationForm
+    form = VersionedCitationForm
     list_display = ("short_quote", "source", "content_type", "cited_record", "field", "start")
     list_filter = ("content_type", "source", "field")
     search_fields = ("quote", "field", "source__title", "source__slug")

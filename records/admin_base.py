@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
-from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from records.models import Record, SeedTracked
+from records.input_checks import CheckedJSONField, year_value
+from records.models import EditVersioned, SeedTracked
 from records.services import (
     BOOKKEEPING_FIELDS,
     EditConflict,
@@ -104,10 +106,16 @@ class AnalystEditsMixin:
     """
 
     parent_seed_collection: tuple[str, str] | None = None
+    # Lists typed as JSON are parsed with bounds (depth, number size, no NUL or lone
+    # surrogate): a hostile value is a form error, not a server error or a poisoned row.
+    formfield_overrides = {models.JSONField: {"form_class": CheckedJSONField}}
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
             current = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if current is not None and isinstance(obj, EditVersioned):
+                # The row's version, not the form's instance's (a revert starts from an old row).
+                obj.version = current.version
             if current is not None and isinstance(obj, SeedTracked):
                 changed = {
                     f.name
@@ -126,8 +134,6 @@ class AnalystEditsMixin:
                 # Keep the row's bookkeeping, not the form's (a revert starts from an old row).
                 obj.seeded = current.seeded
                 obj.analyst_edited = sorted(set(current.analyst_edited) | changed)
-                if isinstance(obj, Record):
-                    obj.version = current.version
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change) -> None:
@@ -172,8 +178,38 @@ class AnalystEditsMixin:
         super().delete_queryset(request, queryset)
 
 
-class HistoryAdmin(AnalystEditsMixin, SimpleHistoryAdmin):
-    """History with diffs that leave out bookkeeping; reverts run under the edit lock."""
+class VersionedAdminMixin:
+    """A change page whose save is refused when the row changed since the form was rendered:
+    the one mechanism for records and every other row analysts edit (EditVersioned)."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, dict(options)) for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None and issubclass(self.form, VersionedForm):
+            options = fieldsets[0][1]
+            options["fields"] = (*options["fields"], VERSION_FIELD)
+        return fieldsets
+
+
+class HistoryAdmin(VersionedAdminMixin, AnalystEditsMixin, SimpleHistoryAdmin):
+    """History with diffs that leave out bookkeeping; reverts run under the edit lock and
+    need the change permission."""
+
+    def checked_ids(self, object_id, version_id=None) -> None:
+        """A malformed id in a history URL is a page that does not exist, not a server error."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError as exc:
+            raise Http404("No such record or version.") from exc
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.checked_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         previous = None
@@ -192,6 +228,12 @@ class HistoryAdmin(AnalystEditsMixin, SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.checked_ids(object_id, version_id)
+        # simple-history lets anyone who may view the history post its revert form.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
         # The version check locks the row; the lock must last until the revert is saved.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
@@ -206,9 +248,9 @@ def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.S
             return [(str(day.year), str(day.year)) for day in years]
 
         def queryset(self, request, queryset):
-            value = self.value()
-            if value and value.isdigit():
-                return queryset.filter(**{f"{field_name}__year": int(value)})
+            year = year_value(self.value())
+            if year is not None:
+                return queryset.filter(**{f"{field_name}__year": year})
             return queryset
 
     YearFilter.title = title
@@ -218,7 +260,6 @@ def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.S
 class RecordAdmin(HistoryAdmin):
     """Admin for a Record: slug, editorial status, version."""
 
-    form = VersionedForm
     actions = ("publish_selected", "unpublish_selected")
     save_on_top = True
     list_per_page = 50
@@ -229,15 +270,6 @@ class RecordAdmin(HistoryAdmin):
         # paginate this queryset and need a stable order.
         ordering = self.get_ordering(request) or self.model._meta.ordering
         return super().get_queryset(request).order_by(*ordering, "pk")
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (name, dict(options)) for name, options in super().get_fieldsets(request, obj)
-        ]
-        if obj is not None:
-            options = fieldsets[0][1]
-            options["fields"] = (*options["fields"], VERSION_FIELD)
-        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from records.input_checks import text_problem
 from records.models import Citation, Source, find_quote, text_sha256
 from records.passages import near_miss
 
@@ -110,12 +111,16 @@ class SourceAddForm(forms.ModelForm):
             )
         raw = upload.read()
         try:
-            return raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValidationError(
                 f"The file is not UTF-8 text (byte {exc.start} cannot be read). Save it as "
                 "UTF-8 plain text and upload it again, or paste the text instead."
             ) from exc
+        problem = text_problem(text)
+        if problem is not None:
+            raise ValidationError(f"The file {problem}: it is not plain text.")
+        return text
 
     def clean(self):
         cleaned = super().clean()

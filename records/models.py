@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from records.input_checks import text_problem
 from records.registry import register, register_part
 from records.search import matching_ids, query_words
 from records.visibility import published_lookup, sees_drafts
@@ -41,6 +42,8 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
 def list_of_strings(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError("Enter a list of names.")
+    if any(text_problem(item) for item in value):
+        raise ValidationError("A name contains a NUL character or a lone surrogate.")
 
 
 class RecordQuerySet(models.QuerySet):
@@ -123,7 +126,26 @@ def kind_facet_index(name: str) -> models.Index:
     return models.Index(fields=["status", "kind"], name=f"{name}_kind_facet")
 
 
-class Record(SeedTracked):
+class EditVersioned(models.Model):
+    """A row analysts edit in the admin: every save raises its version, and a change form
+    rendered with an older version is refused (records/admin_base.VersionedForm)."""
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save; a save based on an older version is refused.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Record(EditVersioned, SeedTracked):
     """A content record: editorial status, stable slug, timestamps and an edit version."""
 
     slug = models.SlugField(
@@ -141,21 +163,11 @@ class Record(SeedTracked):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    version = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text="Raised by every save; a save based on an older version is refused.",
-    )
 
     objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -270,7 +282,7 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(**published_lookup("source"))
 
 
-class Citation(models.Model):
+class Citation(EditVersioned):
     """A verbatim quote in a source that supports a record, or one fact of it."""
 
     # `source.passages`: the quotes taken from a source. (A record's `citations` are the

@@ -12,7 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from records.models import Citation, EditorialStatus, Record, SeedTracked, Source
+from records.models import Citation, EditorialStatus, EditVersioned, SeedTracked, Source
 
 # Bookkeeping that every save touches; showing it in a diff would only hide the real changes.
 BOOKKEEPING_FIELDS = ("version", "updated_at", "created_at", "seeded", "analyst_edited")
@@ -118,7 +118,9 @@ def _history_author(row: models.Model) -> str:
     return user.get_username() if user is not None else "an unrecorded process (e.g. the seed)"
 
 
-def edit_conflict(*, model: type[Record], pk: object, seen_version: int) -> EditConflict | None:
+def edit_conflict(
+    *, model: type[EditVersioned], pk: object, seen_version: int
+) -> EditConflict | None:
     """Lock the row and compare its version with the one a form was rendered with.
 
     Must run inside a transaction: the lock is what keeps a third save from slipping in
@@ -133,6 +135,9 @@ def edit_conflict(*, model: type[Record], pk: object, seen_version: int) -> Edit
     if current is None or current == seen_version:
         return None
     conflict = EditConflict(seen_version=seen_version, current_version=current)
+    if not hasattr(model, "history"):
+        # Reference rows (countries, sectors) keep no history: the admin's log tells the rest.
+        return _logged_changes(conflict, model, pk, since=None)
     history = model.history.filter(**{model._meta.pk.attname: pk}).select_related("history_user")
     newer = list(history.filter(version__gt=seen_version).order_by("history_date", "history_id"))
     base = (
@@ -167,11 +172,23 @@ def edit_conflict(*, model: type[Record], pk: object, seen_version: int) -> Edit
         since = newer[0].history_date
     else:
         return conflict
+    return _logged_changes(conflict, model, pk, since=since)
+
+
+def _logged_changes(conflict: EditConflict, model, pk: object, *, since) -> EditConflict:
     entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=str(pk),
-        action_time__gt=since,
+        content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
     ).select_related("user")
+    if since is not None:
+        entries = entries.filter(action_time__gt=since)
+    else:
+        # Without history, the newest log entry is the best account of who saved since.
+        latest = entries.order_by("-action_time").first()
+        if latest is None:
+            return conflict
+        conflict.authors.append(latest.user.get_username())
+        conflict.changed_at = latest.action_time
+        entries = entries.filter(pk=latest.pk)
     for entry in entries.order_by("action_time")[:20]:
         message = entry.get_change_message()
         if message and message != "No fields changed.":

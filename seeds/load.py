@@ -132,16 +132,7 @@ class Loader(SyncEngine):
         self.countries[obj.code] = obj
 
     def load_sector(self, record: dict) -> None:
-        sector, created = Sector.objects.get_or_create(
-            slug=record["slug"], defaults={"name": record["name"]}
-        )
-        if not created and sector.name != record["name"]:
-            sector.name = record["name"]
-            sector.save(update_fields=["name"])
-            self.report.updated["sectors"] += 1
-        else:
-            (self.report.created if created else self.report.unchanged)["sectors"] += 1
-        self.by_slug.setdefault("sectors", {})[sector.slug] = sector
+        self.upsert("sectors", Sector, {"slug": record["slug"]}, {"name": record["name"]})
 
     def load_person(self, record: dict) -> None:
         offices = record.get("offices") or []

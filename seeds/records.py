@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from records.input_checks import text_problem, value_problem
+
 SECTIONS = (
     "sources",
     "countries",
@@ -60,11 +62,17 @@ def read_record_file(path: Path) -> dict[str, list[dict[str, Any]]]:
         raise RecordFileError([f"{path}: file not found"]) from exc
     except yaml.YAMLError as exc:
         raise RecordFileError([f"{path}: not valid YAML: {exc}"]) from exc
+    except RecursionError as exc:
+        raise RecordFileError([f"{path}: nested too deeply to read"]) from exc
     if not isinstance(data, dict):
         raise RecordFileError(
             [f"{path}: expected a mapping of sections, got {type(data).__name__}"]
         )
     problems = [f"unknown section {key!r}" for key in data if key not in SECTIONS]
+    # YAML's "\0" and "\ud800" escapes reach the database otherwise.
+    unsafe = value_problem(data)
+    if unsafe is not None:
+        problems.append(f"{path}: {unsafe}")
     for section in SECTIONS:
         value = data.setdefault(section, [])
         if value is None:
@@ -103,6 +111,10 @@ def read_texts(data: dict[str, list[dict[str, Any]]], texts_dir: Path) -> dict[s
             problems.append(f"sources/{slug}: text file {path} not found")
         except UnicodeDecodeError as exc:
             problems.append(f"sources/{slug}: {path} is not UTF-8 ({exc})")
+        else:
+            unsafe = text_problem(texts[slug])
+            if unsafe is not None:
+                problems.append(f"sources/{slug}: {path} {unsafe}")
     if problems:
         raise RecordFileError(problems)
     return texts

@@ -9,6 +9,7 @@ from records.admin_base import (
     AnalystEditsMixin,
     CollectionInlineMixin,
     RecordAdmin,
+    VersionedAdminMixin,
     VersionedForm,
     admin_year_list_filter,
 )
@@ -52,7 +53,7 @@ admin.site.index_title = "Meetings, documents, projects and their sources"
 
 
 @admin.register(Country)
-class CountryAdmin(AnalystEditsMixin, admin.ModelAdmin):
+class CountryAdmin(VersionedAdminMixin, AnalystEditsMixin, admin.ModelAdmin):
     """ISO 3166-1 reference data: analysts correct how texts name a country, nothing else."""
 
     list_display = ("code", "name", "adjective", "aliases")
@@ -69,7 +70,7 @@ class CountryAdmin(AnalystEditsMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(VersionedAdminMixin, AnalystEditsMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

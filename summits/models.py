@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from records.models import (
     DatedMixin,
     DatePrecision,
+    EditVersioned,
     PartQuerySet,
     Record,
     SeedTracked,
@@ -22,7 +23,7 @@ from records.models import (
 from records.registry import register, register_part, register_reference
 
 
-class Country(SeedTracked):
+class Country(EditVersioned, SeedTracked):
     code = models.CharField(
         "ISO code",
         max_length=2,
@@ -66,7 +67,7 @@ def pair_url(code_a: str, code_b: str) -> str:
     return reverse("pair-detail", kwargs={"first": first, "second": second})
 
 
-class Sector(models.Model):
+class Sector(EditVersioned, SeedTracked):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=100)
 

@@ -13,6 +13,7 @@ from importlib import metadata
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
@@ -91,6 +92,11 @@ class ApiAnonThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    @property
+    def cache(self):
+        # One count for all worker processes (settings.PACTA_THROTTLE_CACHE).
+        return caches[settings.PACTA_THROTTLE_CACHE]
 
 
 def whole_seconds(moment) -> int | None:

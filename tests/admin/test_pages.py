@@ -75,7 +75,7 @@ def test_a_country_is_reference_data(seeded, analyst_client):
     kazakhstan = Country.objects.get(code="KZ")
     response = analyst_client.get(change_url(kazakhstan))
     form = response.context["adminform"].form
-    assert set(form.fields) == {"adjective", "aliases"}
+    assert set(form.fields) == {"adjective", "aliases", "edit_version"}
     assert response.context["has_delete_permission"] is False
 
 

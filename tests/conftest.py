@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from seeds.load import SeedReport, seed
+from tests.draft_world import draft_world, draft_world_module  # noqa: F401 (fixtures)
 
 MINI_RECORDS = Path(__file__).parent / "seeds" / "data" / "mini.yaml"
 

@@ -115,8 +115,11 @@ def run(name: str, target: Target, database_url: str | None) -> dict[str, list[s
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", choices=[[], *TARGETS], default=[])
+    parser.add_argument("targets", nargs="*", help=f"any of: {', '.join(TARGETS)} (default all)")
     names = parser.parse_args().targets or list(TARGETS)
+    unknown = [name for name in names if name not in TARGETS]
+    if unknown:
+        parser.error(f"no such target: {', '.join(unknown)}")
     database_url = os.environ.get("PACTA_MUTATE_DATABASE_URL")
     survived = 0
     for name in names:

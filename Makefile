@@ -8,7 +8,7 @@ PORT ?= 8000
 # A local run is a development run; production sets DJANGO_DEBUG=false and a real secret key.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: setup run serve migrate seed test lint format check-python clean bench fuzz loadtest eval-import
+.PHONY: setup run serve migrate seed test lint format check-python clean bench fuzz loadtest eval-import mutate
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pacta needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -82,5 +82,16 @@ loadtest: $(VENV)/.load-installed
 eval-import: setup
 	$(BIN)/python -m seeds.importer.evaluate
 
+# mutmut over the modules in mutate/targets.py, each against its own tests only (mutate/run.py).
+# MUTATE=locking runs one target; PACTA_MUTATE_DATABASE_URL=postgres://… also runs the targets
+# with PostgreSQL-only races there. Not in CI: it takes minutes per module.
+MUTATE ?=
+$(VENV)/.mutate-installed: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutate]"
+	@touch $@
+
+mutate: $(VENV)/.mutate-installed
+	$(BIN)/python mutate/run.py $(MUTATE)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache mutate/.work

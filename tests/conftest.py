@@ -1,3 +1,4 @@
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from seeds.load import SeedReport, seed
+from tests.draft_world import draft_world, draft_world_module  # noqa: F401 (fixtures)
 
 MINI_RECORDS = Path(__file__).parent / "seeds" / "data" / "mini.yaml"
 
@@ -98,3 +100,18 @@ def admin_client(db, admin_user):
     from django.test import Client
 
     return verify_otp(Client(), admin_user)
+
+
+# A test marked `required` may skip on a developer's machine (no chromium, no Redis) but not in
+# CI: with PACTA_REQUIRE_ALL=1 (set by .ci/run) its skip is reported as a failure.
+REQUIRE_ALL = os.environ.get("PACTA_REQUIRE_ALL", "") not in ("", "0", "false")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped and item.get_closest_marker("required") is not None:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"a required test was skipped (PACTA_REQUIRE_ALL is set): {reason}"

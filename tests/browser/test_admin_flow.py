@@ -7,7 +7,7 @@ import pytest
 
 from records.roles import account_create
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.required]
 
 PASSWORD = "correct horse battery staple 42"
 TITLE = "Talks on the Middle Corridor in Astana"

@@ -3,7 +3,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.required]
 
 
 def test_the_interactive_api_docs_render_under_the_policy(live_seeded, page, screenshot):

@@ -3,7 +3,7 @@ leaving 127.0.0.1 and without a console error (both checked by the `page` fixtur
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.required]
 
 PHONE = {"width": 390, "height": 844}
 

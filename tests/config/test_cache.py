@@ -2,14 +2,15 @@
 kind of write invalidates, staff never see an anonymous copy, counts are cached per filter."""
 
 import json
+import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from records.cache import bump_data_version, data_version, is_content_write
+from records.cache import VERSION_KEY, bump_data_version, data_version, is_content_write
 from records.models import EditorialStatus, Source
 from records.services import citation_create, records_publish
 from summits.models import Meeting
@@ -95,9 +96,11 @@ def redis_reachable() -> bool:
         return False
 
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+# A database of its own: the test empties it.
+REDIS_URL = os.environ.get("PACTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
+@pytest.mark.required
 @pytest.mark.skipif(not redis_reachable(), reason=f"needs Redis at {REDIS_URL}")
 def test_with_redis_every_app_server_sees_one_version(settings):
     from django.core.cache.backends.redis import RedisCache
@@ -161,9 +164,46 @@ def test_the_throttle_still_counts_cached_answers(seeded, client, settings):
     assert client.get("/api/v1/countries/").status_code == 429
 
 
-def test_errors_and_other_formats_are_not_cached(seeded, client):
-    assert client.get("/api/v1/meetings/?date_from=yesterday").status_code == 400
-    assert client.get("/api/v1/meetings/?date_from=yesterday").status_code == 400
+def stored_by(client, url: str, **headers) -> tuple[int, list[str]]:
+    """The status of `url` and what answering it stored in the cache, besides the anonymous
+    throttle's count and the data version every request reads."""
+    backend, stored = caches["default"], []
+    originals = {name: getattr(backend, name) for name in ("set", "add", "set_many")}
+
+    def spy(name):
+        def record(key, *args, **kwargs):
+            stored.extend(key if name == "set_many" else [key])
+            return originals[name](key, *args, **kwargs)
+
+        return record
+
+    for name in originals:
+        setattr(backend, name, spy(name))
+    try:
+        status = client.get(url, **headers).status_code
+    finally:
+        for name in originals:
+            delattr(backend, name)
+    kept = [key for key in stored if not key.startswith("throttle_") and key != VERSION_KEY]
+    return status, kept
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("/api/v1/meetings/", "/api/v1/meetings/?date_from=yesterday"),
+        ("/meetings/", "/meetings/?date_from=yesterday"),
+        ("/meetings/az-kz-supreme-interstate-council-1/", "/meetings/nope/"),
+    ],
+)
+def test_errors_are_not_cached_where_successes_are(seeded, client, url, error):
+    status, stored = stored_by(client, url)
+    assert status == 200 and stored, url
+    status, stored = stored_by(client, error)
+    assert status in (400, 404) and stored == [], (error, stored)
+
+
+def test_other_formats_are_cached_apart(seeded, client):
     browsable = client.get("/api/v1/meetings/", HTTP_ACCEPT="text/html")
     assert browsable["Content-Type"].startswith("text/html")
     plain = client.get("/api/v1/meetings/")

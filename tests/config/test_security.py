@@ -51,9 +51,12 @@ def test_staff_without_a_verified_device_cannot_reach_the_admin(alice):
 
 def test_a_password_alone_is_not_enough(alice):
     TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
-    response = log_in(Client())
+    client = Client()
+    response = log_in(client)
     assert response.status_code == 200
-    assert "_auth_user_id" not in Client().session
+    # The session of the client that tried, not a fresh client's, which is always empty.
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
 def test_password_and_authenticator_code_let_an_analyst_in(alice):

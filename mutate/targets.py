@@ -1,0 +1,89 @@
+"""What `make mutate` mutates, and the tests that must kill each module's mutants.
+
+One row per module: its path and the test files that own it (never the whole suite: a mutant
+a far-away test happens to kill says nothing about the module's own tests). When a module
+moves (the records/ layer), change its path here; nothing else refers to it.
+
+`postgresql` marks the modules whose tests include races that only PostgreSQL runs
+(tests/admin/test_concurrency.py); `make mutate` runs those a second time on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    module: str
+    tests: tuple[str, ...]
+    postgresql: bool = False
+
+
+TARGETS: dict[str, Target] = {
+    # The visibility rule: sees_drafts(), shows(), published_lookup().
+    "visibility": Target(
+        "records/visibility.py",
+        (
+            "tests/records/test_visibility.py",
+            "tests/test_visibility_matrix.py",
+            "tests/api/test_exports.py",
+        ),
+    ),
+    # The QuerySet methods every surface calls: visible_to() of records, parts, citations.
+    "visibility-querysets": Target(
+        "records/models.py",
+        ("tests/records/test_visibility.py", "tests/test_visibility_matrix.py"),
+    ),
+    # Edit locking, publishing and the analyst-edit marks the admin writes.
+    "locking": Target(
+        "records/services.py",
+        (
+            "tests/admin/test_locking.py",
+            "tests/admin/test_publish.py",
+            "tests/admin/test_history.py",
+            "tests/admin/test_concurrency.py",
+        ),
+        postgresql=True,
+    ),
+    "admin-locking": Target(
+        "records/admin_base.py",
+        (
+            "tests/admin/test_locking.py",
+            "tests/admin/test_publish.py",
+            "tests/admin/test_history.py",
+            "tests/admin/test_seed_marks.py",
+            "tests/admin/test_concurrency.py",
+        ),
+        postgresql=True,
+    ),
+    # The seed loader's respect for analysts' marks.
+    "seed-marks": Target(
+        "seeds/load.py", ("tests/seeds/test_load.py", "tests/admin/test_seed_marks.py")
+    ),
+    # The export sanitizer (safe_cell).
+    "exports": Target(
+        "records/api/downloads.py",
+        (
+            "tests/config/test_readme_numbers.py",
+            "tests/api/test_exports.py",
+            "tests/config/test_exports.py",
+        ),
+    ),
+    # The anonymous throttle and the conditional GET live with the viewsets.
+    "throttle": Target(
+        "records/api/viewsets.py",
+        (
+            "tests/config/test_throttle_workers.py",
+            "tests/api/test_queries.py",
+            "tests/config/test_cache.py",
+        ),
+    ),
+    # Settings are module-level assignments, which mutmut does not mutate (it mutates inside
+    # functions only): this covers env_bool and friends; the switches themselves are pinned
+    # by tests/config/test_readme_numbers.py and tests/config/test_settings.py.
+    "settings": Target(
+        "config/settings.py",
+        ("tests/config/test_settings.py", "tests/config/test_readme_numbers.py"),
+    ),
+}

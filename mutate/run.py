@@ -30,7 +30,7 @@ WORK = ROOT / "mutate" / ".work"
 MUTMUT = Path(sys.executable).with_name("mutmut")
 # Importable packages mutmut copies into its mutants/ folder; everything else the tests read
 # (templates, tests, seeds' texts…) is copied beside them.
-PACKAGES = ("summits", "agreements", "seeds", "config")
+PACKAGES = ("records", "summits", "agreements", "seeds", "pages", "datagen", "config")
 OUTCOME = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 

@@ -17,75 +17,41 @@ LINK = ("id", "slug", "status")
 
 
 def install() -> None:
-    # The meeting page lists its documents with their parties, its packages and projects.
-    contribute(
-        Meeting,
-        surface="page",
-        prefetch=lambda drafts: Prefetch(
-            "documents",
-            queryset=Document.objects.visible_to(drafts).prefetch_related(parties()),
+    page = {
+        # The meeting page lists its documents with their parties, its packages and projects.
+        (Meeting, "documents"): lambda d: Document.objects.visible_to(d).prefetch_related(
+            parties()
         ),
-    )
-    contribute(
-        Meeting,
-        surface="page",
-        prefetch=lambda drafts: Prefetch("packages", queryset=Package.objects.visible_to(drafts)),
-    )
-    contribute(
-        Meeting,
-        surface="page",
-        prefetch=lambda drafts: Prefetch("projects", queryset=Project.objects.visible_to(drafts)),
-    )
-    contribute(
-        Person,
-        surface="page",
-        prefetch=lambda drafts: Prefetch(
-            "signings",
-            queryset=DocumentSignatory.objects.visible_to(drafts).select_related("document"),
+        (Meeting, "packages"): lambda d: Package.objects.visible_to(d),
+        (Meeting, "projects"): lambda d: Project.objects.visible_to(d),
+        (Person, "signings"): lambda d: DocumentSignatory.objects.visible_to(d).select_related(
+            "document"
         ),
-    )
-    contribute(
-        Organization,
-        surface="page",
-        prefetch=lambda drafts: Prefetch(
-            "project_roles",
-            queryset=ProjectOrganization.objects.visible_to(drafts).select_related("project"),
-        ),
-    )
-    contribute(
-        Body,
-        surface="page",
-        prefetch=lambda drafts: Prefetch(
-            "establishing_documents", queryset=Document.objects.visible_to(drafts)
-        ),
-    )
-
+        (Organization, "project_roles"): lambda d: ProjectOrganization.objects.visible_to(
+            d
+        ).select_related("project"),
+        (Body, "establishing_documents"): lambda d: Document.objects.visible_to(d),
+    }
     # The meeting's API record links its documents, packages and projects.
-    contribute(
-        Meeting,
-        surface="api",
-        prefetch=lambda drafts: Prefetch(
-            "documents",
-            queryset=ties_by_pk(
-                Document.objects.visible_to(drafts).only(*LINK, "meeting", "title")
-            ),
+    api = {
+        (Meeting, "documents"): lambda d: Document.objects.visible_to(d).only(
+            *LINK, "meeting", "title"
         ),
-    )
-    contribute(
-        Meeting,
-        surface="api",
-        prefetch=lambda drafts: Prefetch(
-            "packages",
-            queryset=ties_by_pk(
-                Package.objects.visible_to(drafts).only(*LINK, "meeting", "title")
-            ),
+        (Meeting, "packages"): lambda d: Package.objects.visible_to(d).only(
+            *LINK, "meeting", "title"
         ),
-    )
-    contribute(
-        Meeting,
-        surface="api",
-        prefetch=lambda drafts: Prefetch(
-            "projects",
-            queryset=ties_by_pk(Project.objects.visible_to(drafts).only(*LINK, "name")),
-        ),
-    )
+        (Meeting, "projects"): lambda d: Project.objects.visible_to(d).only(*LINK, "name"),
+    }
+    for (model, lookup), rows in page.items():
+        contribute(model, surface="page", prefetch=prefetch_of(lookup, rows))
+    for (model, lookup), rows in api.items():
+        # Ties broken by primary key, as every embedded list of the API (ordering.ties_by_pk).
+        contribute(model, surface="api", prefetch=prefetch_of(lookup, rows, ties=True))
+
+
+def prefetch_of(lookup: str, rows, *, ties: bool = False):
+    def prefetch(drafts: bool) -> Prefetch:
+        queryset = rows(drafts)
+        return Prefetch(lookup, queryset=ties_by_pk(queryset) if ties else queryset)
+
+    return prefetch

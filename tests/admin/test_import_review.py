@@ -1,0 +1,226 @@
+"""The import assistant's review, as an analyst goes through it with the test client: import
+an article, accept, edit, merge, reject, leave and resume, publish the article's records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Document, Package, Project
+from records.models import Citation, EditorialStatus, Source
+from seeds.models import ImportReview, Proposal
+from summits.models import Meeting
+from tests.admin.conftest import client_for
+
+ARTICLE = Path(__file__).resolve().parents[1] / "seeds" / "articles" / "tashkent_2024.txt"
+IMPORT_URL = "/admin/seeds/importreview/import/"
+
+
+def import_article(client, text: str | None = None):
+    return client.post(
+        IMPORT_URL,
+        {
+            "text": text if text is not None else ARTICLE.read_text(),
+            "publisher": "Trend News Agency",
+            "published_on": "2024-08-22",
+            "url": "https://en.trend.az/azerbaijan/politics/aliyev-uzbekistan-state-visit",
+        },
+    )
+
+
+def decide(client, review: ImportReview, proposal: Proposal | None, action: str, **data):
+    payload = {"action": action, **data}
+    if proposal is not None:
+        payload["proposal"] = proposal.pk
+    return client.post(review.get_absolute_url(), payload)
+
+
+def proposal(review: ImportReview, kind: str, title_start: str) -> Proposal:
+    return next(
+        row for row in review.proposals.filter(kind=kind) if row.title.startswith(title_start)
+    )
+
+
+@pytest.fixture
+def review(seeded, analyst_client) -> ImportReview:
+    response = import_article(analyst_client)
+    assert response.status_code == 302
+    return ImportReview.objects.get()
+
+
+def test_the_admin_index_links_to_the_import(seeded, analyst_client):
+    response = analyst_client.get(reverse("admin:index"))
+    assert IMPORT_URL.encode() in response.content
+    assert analyst_client.get(IMPORT_URL).status_code == 200
+
+
+def test_an_import_stores_a_draft_source_and_opens_its_review(review, analyst_client):
+    source = review.source
+    assert source.status == EditorialStatus.DRAFT
+    assert source.publisher == "Trend News Agency"
+    assert source.title == "Azerbaijani President Ilham Aliyev pays state visit to Uzbekistan"
+    kinds = sorted(review.proposals.values_list("kind", flat=True))
+    assert kinds.count("meeting") >= 2 and "document" in kinds and "package" in kinds
+    page = analyst_client.get(review.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Every proposal is on the page, and its quotes are marked in the text.
+    for row in review.proposals.all():
+        assert f'id="proposal-{row.pk}"' in html
+    assert '<mark class="quote kind-document">' in html
+    assert "Treaty on Allied Relations" in html
+    assert "inferred" in html and "stated" in html
+
+
+def test_the_same_text_twice_is_refused(review, analyst_client):
+    response = import_article(analyst_client)
+    assert response.status_code == 400
+    assert "This text is already stored as source" in response.content.decode()
+    assert Source.objects.filter(publisher="Trend News Agency").count() == 1
+    assert ImportReview.objects.count() == 1
+
+
+def test_an_empty_import_is_a_clear_400(seeded, analyst_client):
+    response = import_article(analyst_client, text="   ")
+    assert response.status_code == 400
+    assert "Paste the article" in response.content.decode()
+
+
+def test_accept_edit_merge_reject_resume_and_publish(review, analyst_client, analyst):
+    visit = proposal(review, "meeting", "State visit")
+    session = proposal(review, "meeting", "First meeting")
+    ceremony = proposal(review, "meeting", "Welcome ceremony")
+    plant = proposal(review, "project", "Joint textile plant")
+    existing = Project.objects.order_by("pk").first()
+    existing_name, cited_before = existing.name, existing.citations.count()
+
+    # Accept: a draft meeting with its countries, persons and every quote as a citation.
+    assert decide(analyst_client, review, visit, "accept").status_code == 302
+    visit.refresh_from_db()
+    meeting = visit.record
+    assert visit.decision == Proposal.Decision.ACCEPTED and visit.decided_by == analyst
+    assert meeting.status == EditorialStatus.DRAFT and meeting.kind == "state_visit"
+    assert str(meeting.start_date) == "2024-08-22" and meeting.year_inferred
+    assert sorted(meeting.participations.values_list("country__code", "role")) == [
+        ("AZ", "guest"),
+        ("UZ", "host"),
+    ]
+    assert meeting.attendances.filter(person__slug="ilham-aliyev").exists()
+    for citation in meeting.citations.all():
+        assert review.source.text[citation.start : citation.end] == citation.quote
+
+    # Edit in place: the analyst's title and city; the session is held during the visit.
+    prefix = f"p{session.pk}"
+    edited = decide(
+        analyst_client,
+        review,
+        session,
+        "edit",
+        **{
+            f"{prefix}-title": "First meeting of the Azerbaijan-Uzbekistan Supreme Interstate Council",
+            f"{prefix}-kind": "body_session",
+            f"{prefix}-start": "2024-08-22",
+            f"{prefix}-end": "",
+            f"{prefix}-city": "Tashkent",
+        },
+    )
+    assert edited.status_code == 302
+    session.refresh_from_db()
+    council = session.record
+    assert session.decision == Proposal.Decision.EDITED
+    assert council.title == "First meeting of the Azerbaijan-Uzbekistan Supreme Interstate Council"
+    assert council.city == "Tashkent" and council.parent == meeting
+    assert council.body is not None and council.session_number == 1
+    # The date was left as proposed, so how its year was inferred stays with it.
+    assert str(council.start_date) == "2024-08-22" and council.inference
+
+    # Merge into an existing record: the quotes and the ticked facts only.
+    merged = decide(
+        analyst_client, review, plant, "merge", other=existing.slug, fact=["countries"]
+    )
+    assert merged.status_code == 302
+    plant.refresh_from_db()
+    existing.refresh_from_db()
+    assert plant.decision == Proposal.Decision.MERGED and plant.record == existing
+    assert existing.name == existing_name  # the name was not ticked
+    assert existing.citations.count() > cited_before
+    assert set(existing.countries.values_list("code", flat=True)) >= {"AZ", "UZ"}
+
+    # Reject.
+    assert decide(analyst_client, review, ceremony, "reject").status_code == 302
+    ceremony.refresh_from_db()
+    assert ceremony.decision == Proposal.Decision.REJECTED and ceremony.record is None
+
+    # Leave and resume: the review lists what was decided, and what is pending.
+    resumed = client_for(analyst).get(review.get_absolute_url())
+    decided = resumed.context["decided"]
+    assert {view.proposal.pk for view in decided} == {visit.pk, session.pk, plant.pk, ceremony.pk}
+    assert resumed.context["pending"] == review.proposals.filter(decision="pending").count() > 0
+    assert "Decided (4 of" in resumed.content.decode()
+
+    # Publishing waits for every decision; nothing is published before.
+    early = decide(analyst_client, review, None, "publish")
+    assert early.status_code == 409
+    assert not Meeting.objects.filter(pk=meeting.pk, status="published").exists()
+
+    assert decide(analyst_client, review, None, "accept_all").status_code == 302
+    treaty = Document.objects.get(title__startswith="Treaty on Allied Relations")
+    package = Package.objects.get(announced_count=12)
+    assert treaty.status == EditorialStatus.DRAFT and treaty.meeting in (meeting, council)
+    assert treaty.status_events.filter(status="signed").exists()
+    assert package.meeting in (meeting, council)
+    assert not review.proposals.filter(decision="pending").exists()
+
+    published = decide(analyst_client, review, None, "publish")
+    assert published.status_code == 302
+    review.refresh_from_db()
+    assert review.published_by == analyst and review.published_at is not None
+    for record in (review.source, meeting, council, council.body, treaty, package):
+        record.refresh_from_db()
+        assert record.status == EditorialStatus.PUBLISHED, record
+    # The public page of the visit shows its quotes from the now published source.
+    assert Citation.objects.filter(source=review.source).visible_to(None).count() > 0
+
+
+def test_a_decision_is_taken_once(review, analyst_client):
+    row = review.proposals.first()
+    decide(analyst_client, review, row, "reject")
+    again = decide(analyst_client, review, row, "accept")
+    assert again.status_code == 409
+    assert "already decided" in again.content.decode()
+
+
+def test_a_bad_edit_is_a_400_with_the_form(review, analyst_client):
+    row = proposal(review, "meeting", "State visit")
+    prefix = f"p{row.pk}"
+    response = decide(
+        analyst_client,
+        review,
+        row,
+        "edit",
+        **{f"{prefix}-title": "", f"{prefix}-kind": "picnic", f"{prefix}-start": "soon"},
+    )
+    assert response.status_code == 400
+    row.refresh_from_db()
+    assert row.is_pending and not Meeting.objects.filter(title="").exists()
+
+
+def test_merging_into_an_unknown_record_is_a_400(review, analyst_client):
+    row = proposal(review, "project", "Joint textile plant")
+    response = decide(analyst_client, review, row, "merge", other="no-such-project")
+    assert response.status_code == 400
+
+
+def test_permissions_are_checked_on_every_post(review, db):
+    from django.contrib.auth import get_user_model
+
+    outsider = get_user_model().objects.create_user("mallory", password="x" * 20, is_staff=True)
+    client = client_for(outsider)
+    row = review.proposals.first()
+    assert decide(client, review, row, "accept").status_code == 403
+    assert decide(client, review, None, "publish").status_code == 403
+    assert client.post(IMPORT_URL, {"text": "A text."}).status_code == 403
+    row.refresh_from_db()
+    assert row.is_pending

@@ -16,6 +16,7 @@ from tests.admin.conftest import client_for
 
 ARTICLE = Path(__file__).resolve().parents[1] / "seeds" / "articles" / "tashkent_2024.txt"
 IMPORT_URL = "/admin/seeds/importreview/import/"
+COUNCIL = "First meeting of the Azerbaijan-Uzbekistan Supreme Interstate Council"
 
 
 def import_article(client, text: str | None = None):
@@ -119,7 +120,7 @@ def test_accept_edit_merge_reject_resume_and_publish(review, analyst_client, ana
         session,
         "edit",
         **{
-            f"{prefix}-title": "First meeting of the Azerbaijan-Uzbekistan Supreme Interstate Council",
+            f"{prefix}-title": COUNCIL,
             f"{prefix}-kind": "body_session",
             f"{prefix}-start": "2024-08-22",
             f"{prefix}-end": "",
@@ -130,7 +131,7 @@ def test_accept_edit_merge_reject_resume_and_publish(review, analyst_client, ana
     session.refresh_from_db()
     council = session.record
     assert session.decision == Proposal.Decision.EDITED
-    assert council.title == "First meeting of the Azerbaijan-Uzbekistan Supreme Interstate Council"
+    assert council.title == COUNCIL
     assert council.city == "Tashkent" and council.parent == meeting
     assert council.body is not None and council.session_number == 1
     # The date was left as proposed, so how its year was inferred stays with it.

@@ -219,6 +219,9 @@ ROW_FACTS = {
 }
 
 
+DATE_NOTES = ("date_text", "year_inferred", "inference")
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
@@ -243,7 +246,12 @@ def differences(proposal: Proposal, target: models.Model) -> list[Difference]:
     target lacks or holds otherwise, and rows it would add."""
     result = []
     for fact, fields in facts(proposal.kind, proposal.values, resolve=_resolver(proposal)).items():
-        proposed = {name: value for name, value in fields.items() if not _empty(value)}
+        # How a year was inferred goes with the date; the date itself is what differs.
+        proposed = {
+            name: value
+            for name, value in fields.items()
+            if not _empty(value) and name not in DATE_NOTES and not isinstance(value, bool)
+        }
         if not proposed:
             continue
         current = {name: getattr(target, name, None) for name in proposed}

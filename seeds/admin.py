@@ -274,6 +274,21 @@ class ImportReviewAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         status = 200
         if request.method == "POST":
+            if form.is_valid() and form.cleaned_data.get("upload") is not None:
+                # What the page's metadata says is shown before it is stored: the date
+                # decides how every date without a year in the text is read.
+                data = form.cleaned_data
+                fields = ("text", "title", "publisher", "published_on", "url", "dateline")
+                form = ImportForm({name: data.get(name) or "" for name in fields})
+                form.refill({name: data.get(name) for name in fields})
+                name = data["upload"].name
+                messages.info(
+                    request,
+                    f"Read {name}: check the title, publisher, date and URL taken from it, "
+                    "then import.",
+                )
+                context = self._context(request, title="Import article", form=form)
+                return TemplateResponse(request, "admin/seeds/import_article.html", context)
             if form.is_valid():
                 data = form.cleaned_data
                 try:

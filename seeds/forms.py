@@ -81,13 +81,17 @@ class ImportForm(forms.Form):
             if not data.get(name)
         }
         if missing:
-            # Back to the analyst with what was found, so the upload is not needed again.
-            self.data = self.data.copy()
-            for name, value in filled.items():
-                if value:
-                    self.data[name] = value.isoformat() if isinstance(value, dt.date) else value
+            self.refill(filled)
             raise forms.ValidationError(missing)
         return data
+
+    def refill(self, values: dict) -> None:
+        """Back to the analyst with what the page said, the text included, so that the
+        upload is not needed again."""
+        self.data = self.data.copy()
+        for name, value in values.items():
+            if value:
+                self.data[name] = value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _date_input(**kwargs) -> forms.DateField:

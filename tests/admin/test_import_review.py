@@ -225,3 +225,40 @@ def test_permissions_are_checked_on_every_post(review, db):
     assert client.post(IMPORT_URL, {"text": "A text."}).status_code == 403
     row.refresh_from_db()
     assert row.is_pending
+
+
+def test_an_upload_fills_the_form_from_the_page_for_the_analyst_to_check(seeded, analyst_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = (ARTICLE.parent / "tashkent_2024.html").read_bytes()
+    upload = SimpleUploadedFile("report.html", page, content_type="text/html")
+    shown = analyst_client.post(IMPORT_URL, {"upload": upload})
+    assert shown.status_code == 200
+    form = shown.context["form"]
+    # What the page said is in the form, the text included, so no second upload is needed;
+    # nothing is stored before the analyst has seen it.
+    assert form["publisher"].value() == "Trend News Agency"
+    assert form["published_on"].value() == "2024-08-22"
+    assert "Treaty on Allied Relations" in form["text"].value()
+    assert "Oil prices rise" not in form["text"].value()
+    assert not ImportReview.objects.exists()
+    fields = ("text", "title", "publisher", "published_on", "url")
+    done = analyst_client.post(IMPORT_URL, {name: form[name].value() for name in fields})
+    assert done.status_code == 302
+    review = ImportReview.objects.get()
+    assert review.source.url.startswith("https://en.trend.az/")
+    assert review.source.published_on.isoformat() == "2024-08-22"
+
+
+def test_an_upload_without_a_date_asks_for_it_and_keeps_the_text(seeded, analyst_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = (ARTICLE.parent / "tashkent_2024.html").read_text()
+    undated = page.replace("2024", "").replace("August 22", "On Thursday")
+    upload = SimpleUploadedFile("report.html", undated.encode(), content_type="text/html")
+    asked = analyst_client.post(IMPORT_URL, {"upload": upload})
+    assert asked.status_code == 400
+    form = asked.context["form"]
+    assert "published_on" in form.errors and "publisher" not in form.errors
+    assert "Treaty on Allied Relations" in form["text"].value()
+    assert not ImportReview.objects.exists()

@@ -77,6 +77,11 @@ def test_an_analyst_imports_reviews_and_publishes_an_article(live_seeded, page, 
     page.wait_for_url(re.compile(r"/import/$"))
     effort.choose_file("#id_upload", PAGE)
     effort.click("input[name=_import]")
+    # The page's title, site, date and URL are shown before anything is stored.
+    assert page.input_value("#id_published_on") == "2024-08-22"
+    assert page.input_value("#id_publisher") == "Trend News Agency"
+    screenshot("import-article-checked")
+    effort.click("input[name=_import]")
     page.wait_for_url(re.compile(r"/review/"))
     screenshot("import-review-opened")
 

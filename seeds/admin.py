@@ -199,7 +199,7 @@ def proposal_view(proposal: Proposal, titles: dict[str, str], form=None) -> Prop
         name
         for name, group in scalar.items()
         if any(value not in (None, "", []) for value in group.values())
-    ] + [name for name in ROW_FACTS.get(proposal.kind, ()) if values.get(_row_key(name))]
+    ] + [name for name in ROW_FACTS.get(proposal.kind, ()) if values.get(name)]
     record_url = ""
     if proposal.object_id is not None:
         record_url = reverse(
@@ -213,10 +213,6 @@ def proposal_view(proposal: Proposal, titles: dict[str, str], form=None) -> Prop
 
 def _admin_name(model) -> str:
     return f"{model._meta.app_label}_{model._meta.model_name}"
-
-
-def _row_key(fact: str) -> str:
-    return {"status": "status"}.get(fact, fact)
 
 
 @admin.register(ImportReview)

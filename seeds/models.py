@@ -56,14 +56,6 @@ class ImportReview(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("admin:seeds_importreview_review", args=[self.pk])
 
-    @property
-    def pending(self) -> int:
-        return sum(1 for p in self.proposals.all() if p.decision == Proposal.Decision.PENDING)
-
-    @property
-    def is_finished(self) -> bool:
-        return self.pending == 0
-
 
 class Proposal(models.Model):
     """One proposed record and what the analyst decided about it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -669,8 +670,7 @@ def review_records(review: ImportReview) -> dict[type[models.Model], list[int]]:
         model = row.content_type.model_class()
         grouped.setdefault(model, []).append(row.object_id)
         for label, pk in row.edits.get("_also_created", []):
-            extra = next(m for m in (Body,) if m._meta.label_lower == label)
-            grouped.setdefault(extra, []).append(pk)
+            grouped.setdefault(apps.get_model(label), []).append(pk)
     return grouped
 
 

@@ -214,17 +214,33 @@ def test_merging_into_an_unknown_record_is_a_400(review, analyst_client):
     assert response.status_code == 400
 
 
-def test_permissions_are_checked_on_every_post(review, db):
+def test_permissions_are_checked_on_every_post(review, analyst_client):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
 
-    outsider = get_user_model().objects.create_user("mallory", password="x" * 20, is_staff=True)
-    client = client_for(outsider)
-    row = review.proposals.first()
-    assert decide(client, review, row, "accept").status_code == 403
-    assert decide(client, review, None, "publish").status_code == 403
+    # May open reviews and change sources, but not add meetings nor change the records.
+    reader = get_user_model().objects.create_user("mallory", password="x" * 20, is_staff=True)
+    reader.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="records", codename__in=["view_source", "change_source"]
+        )
+    )
+    client = client_for(reader)
+    assert client.get(review.get_absolute_url()).status_code == 200
+    visit = proposal(review, "meeting", "State visit")
+    assert decide(client, review, visit, "accept").status_code == 403
+    assert decide(client, review, visit, "merge", other="any").status_code == 403
+    assert decide(client, review, None, "accept_all").status_code == 403
     assert client.post(IMPORT_URL, {"text": "A text."}).status_code == 403
-    row.refresh_from_db()
-    assert row.is_pending
+    visit.refresh_from_db()
+    assert visit.is_pending and not Meeting.objects.filter(title=visit.title).exists()
+    # Rejecting is a change of the review's source, which this account may make…
+    for row in review.proposals.exclude(pk=visit.pk):
+        assert decide(client, review, row, "reject").status_code == 302
+    # …but publishing a meeting an analyst accepted needs the change of meetings.
+    assert decide(analyst_client, review, visit, "accept").status_code == 302
+    assert decide(client, review, None, "publish").status_code == 403
+    assert not Meeting.objects.filter(title=visit.title, status="published").exists()
 
 
 def test_an_upload_fills_the_form_from_the_page_for_the_analyst_to_check(seeded, analyst_client):

@@ -278,3 +278,32 @@ def test_an_upload_without_a_date_asks_for_it_and_keeps_the_text(seeded, analyst
     assert "published_on" in form.errors and "publisher" not in form.errors
     assert "Treaty on Allied Relations" in form["text"].value()
     assert not ImportReview.objects.exists()
+
+
+def test_a_merge_adds_a_new_status_to_a_known_document_with_its_quote(seeded, analyst_client):
+    from agreements.models import StatusEvent
+
+    text = (
+        "Armenia and Azerbaijan sign their peace agreement\n\n"
+        "Yerevan, March 14 — The foreign ministers of Armenia and Azerbaijan met in Geneva "
+        "today. The peace agreement between Azerbaijan and Armenia was signed by the two "
+        "ministers, the Armenian Foreign Ministry said."
+    )
+    assert import_article(analyst_client, text=text).status_code == 302
+    review = ImportReview.objects.get()
+    row = review.proposals.get(kind="document")
+    known = Document.objects.get(slug="armenia-azerbaijan-peace-agreement")
+    assert row.payload["merge_candidates"][0]["slug"] == known.slug
+    page = analyst_client.get(review.get_absolute_url())
+    view = next(v for _, items in page.context["groups"] for v in items if v.proposal == row)
+    assert "status" in view.ticked  # the known document lacks it: ticked for the analyst
+    title_before = known.title
+
+    response = decide(analyst_client, review, row, "merge", target=known.slug, fact=["status"])
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.title == title_before
+    signed = StatusEvent.objects.get(document=known, status="signed")
+    quote = signed.citations.get()
+    assert "was signed by the two ministers" in quote.quote
+    assert known.citations.filter(source=review.source).exists()

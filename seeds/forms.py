@@ -33,7 +33,10 @@ class ImportForm(forms.Form):
         "fill the fields left empty.",
     )
     title = forms.CharField(
-        max_length=500, required=False, help_text="Default: the page title or the first line."
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 90}),
+        help_text="Default: the page title or the first line.",
     )
     publisher = forms.CharField(max_length=200, required=False)
     published_on = forms.DateField(
@@ -42,7 +45,13 @@ class ImportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="YYYY-MM-DD; dates without a year in the text are read against it.",
     )
-    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 90}),
+    )
     dateline = forms.CharField(
         max_length=200, required=False, help_text='"Astana, October 21", if the text has one.'
     )

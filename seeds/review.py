@@ -654,9 +654,11 @@ def proposal_reject(*, proposal: Proposal, user: Any) -> Proposal:
 @transaction.atomic
 def proposal_reopen(*, proposal: Proposal, user: Any) -> Proposal:
     """Undo a rejection (records made by an accept stay; they are edited in their admin)."""
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update().select_related("review").get(pk=proposal.pk)
     if locked.decision != Proposal.Decision.REJECTED:
         raise DecisionRefused("Only a rejected proposal can be reopened.")
+    if locked.review.published_at is not None:
+        raise DecisionRefused("The article's records are published; the review is closed.")
     locked.decision, locked.decided_by, locked.decided_at = Proposal.Decision.PENDING, None, None
     locked.full_clean()
     locked.save()

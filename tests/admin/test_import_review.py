@@ -307,3 +307,17 @@ def test_a_merge_adds_a_new_status_to_a_known_document_with_its_quote(seeded, an
     quote = signed.citations.get()
     assert "was signed by the two ministers" in quote.quote
     assert known.citations.filter(source=review.source).exists()
+
+
+def test_a_rejection_can_be_reconsidered_until_the_review_is_published(review, analyst_client):
+    ceremony = proposal(review, "meeting", "Welcome ceremony")
+    decide(analyst_client, review, ceremony, "reject")
+    assert decide(analyst_client, review, ceremony, "reopen").status_code == 302
+    ceremony.refresh_from_db()
+    assert ceremony.is_pending and ceremony.decided_by is None
+    decide(analyst_client, review, ceremony, "reject")
+    decide(analyst_client, review, None, "accept_all")
+    assert decide(analyst_client, review, None, "publish").status_code == 302
+    assert decide(analyst_client, review, ceremony, "reopen").status_code == 409
+    ceremony.refresh_from_db()
+    assert ceremony.decision == Proposal.Decision.REJECTED

@@ -255,9 +255,12 @@ class ImportReviewAdmin(admin.ModelAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
-        return HttpResponseRedirect(reverse("admin:seeds_importreview_import"))
+        return self.import_view(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A review is changed by deciding its proposals, on the review page.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         review = get_object_or_404(ImportReview, pk=object_id)
         return HttpResponseRedirect(review.get_absolute_url())
 
@@ -267,7 +270,8 @@ class ImportReviewAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
         status = 200
         if request.method == "POST":
             if form.is_valid() and form.cleaned_data.get("upload") is not None:

@@ -9,6 +9,7 @@ under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import logging
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from records.roles import account_create
+from seeds.review import review_create
 from summits.models import Meeting, MeetingCountry
 from tests.conftest import verify_otp
 
@@ -75,12 +77,16 @@ SECURITY = {
     "otp_totp.totpdevice",
     "otp_static.staticdevice",
 }
+# The import assistant's reviews go with sources (seeds/admin.py): nobody deletes one.
+IMPORTS = {"seeds.importreview": EDIT}
 ANALYST_MAY = {
+    **IMPORTS,
     **{label: EDIT for label in RECORDS},
     **{label: ALL for label in PARTS},
     "summits.country": frozenset({"view", "change"}),
 }
 EDITOR_MAY = {
+    **IMPORTS,
     **{label: ALL for label in RECORDS | PARTS},
     "summits.country": frozenset({"view", "change"}),
     "auth.user": ALL,
@@ -419,6 +425,8 @@ def expected_admin_model(role: str, method: str, case: Case) -> Expect:
     if kind == "redirect":
         # `<object_id>/` is an old address of the change page, for whoever is in the admin.
         return expect(302, location=case.location)
+    if case.model in IMPORTS:
+        return expected_import(may, posting, case)
     if kind in ("changelist", "history", "config", "qrcode"):
         # POSTing nothing to a changelist selects no action and shows the list again.
         return expect(200) if sees else expect(403)
@@ -444,6 +452,28 @@ def expected_admin_model(role: str, method: str, case: Case) -> Expect:
             # 200 with the records that protect it.
             return expect(200, 302)
         return expect(200)
+    raise AssertionError(f"no rule for the admin view {case.route.name}")
+
+
+def expected_import(may: frozenset, posting: bool, case: Case) -> Expect:
+    """The import assistant: its add page is the import form, its change page leads to the
+    review page, where a POST is a decision; an empty one is refused as bad input."""
+    kind = case.kind
+    if kind in ("add", "import"):
+        if "add" not in may:
+            return expect(403)
+        return expect(400) if posting else expect(200)
+    if kind == "change":
+        review = case.url.removesuffix("change/") + "review/"
+        return expect(302, location=review) if may else expect(403)
+    if kind == "review":
+        if not may & {"view", "change"}:
+            return expect(403)
+        return expect(400) if posting else expect(200)
+    if kind in ("changelist", "history"):
+        return expect(200) if may & {"view", "change"} else expect(403)
+    if kind == "delete":
+        return expect(403)
     raise AssertionError(f"no rule for the admin view {case.route.name}")
 
 
@@ -498,6 +528,13 @@ def world(seeded, settings) -> World:
         MeetingCountry.objects.filter(meeting=meeting).values_list("country__code", flat=True)
     )
     assert len(codes) >= 2, f"{meeting} has fewer than two countries"
+    # An article under review, for the import assistant's pages.
+    review_create(
+        text="Astana, May 5 — The presidents of Kazakhstan and Azerbaijan held talks today.",
+        title="Talks in Astana",
+        publisher="Matrix",
+        published_on=dt.date(2025, 5, 5),
+    )
     users = {"analyst": analyst, "editor": editor, "target": target, "root": root}
     return World(pair=(codes[0].lower(), codes[1].lower()), country=codes[0], users=users)
 
@@ -571,7 +608,7 @@ def test_every_route_is_in_the_matrix(world, record_property):
 
 def test_every_admin_model_has_a_role_rule():
     registered = {label_of(model) for model in admin.site._registry}
-    classified = RECORDS | PARTS | REFERENCE | ACCOUNTS | SECURITY
+    classified = RECORDS | PARTS | REFERENCE | ACCOUNTS | SECURITY | set(IMPORTS)
     assert registered == classified, (
         f"unclassified: {sorted(registered - classified)}, gone: {sorted(classified - registered)}"
     )

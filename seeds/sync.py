@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from records.basis import compact
 from records.models import Source
 from records.services import citation_create
 from seeds.records import (
@@ -309,6 +310,7 @@ class SyncEngine:
                 kind_field: item[kind_field],
                 **date_fields(partial_date(item, "date"), "date", "date_precision"),
                 "note": item.get("note", "") or "",
+                "basis": compact(item.get("basis")),
             }
 
         def key(fields: dict[str, Any], cites: list) -> list:

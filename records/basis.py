@@ -107,19 +107,23 @@ def unsupported_stated(
     return missing
 
 
-def not_only_stated(facts: Iterable[str], prefix: str = "") -> Q:
-    """Records (through `prefix`) with at least one fact that is not stated."""
-    query = Q()
+def facts_with(facts: Iterable[str], values: Iterable[str], prefix: str = "") -> Q:
+    """Rows (through `prefix`) with at least one of `facts` whose basis is in `values`."""
+    values, query = [str(value) for value in values], Q()
     for fact in facts:
-        query |= Q(**{f"{prefix}basis__{fact}__basis__in": list(NEEDS_REASONING)})
+        query |= Q(**{f"{prefix}basis__{fact}__basis__in": values})
     return query
 
 
-def with_basis(facts: Iterable[str], basis: str, prefix: str = "") -> Q:
-    """Records with at least one fact of the given non-stated basis."""
+def facts_stated(facts: Iterable[str], prefix: str = "") -> Q:
+    """Rows (through `prefix`) whose `facts` are all stated: no entry, or `stated`. (Not an
+    exclude() of the others: a missing key reads as SQL NULL, and NOT (NULL IN …) is not
+    true.)"""
     query = Q()
     for fact in facts:
-        query |= Q(**{f"{prefix}basis__{fact}__basis": basis})
+        query &= Q(**{f"{prefix}basis__{fact}__isnull": True}) | Q(
+            **{f"{prefix}basis__{fact}__basis": Basis.STATED.value}
+        )
     return query
 
 

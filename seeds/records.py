@@ -198,7 +198,7 @@ class _Checker:
         the three values, an inference or outside knowledge with its reasoning, and a fact
         left `stated` only where a quote is cited for its field."""
         basis = record.get("basis") or {}
-        for fact, messages in validate_bases(basis, model.basis_facts).items():
+        for messages in validate_bases(basis, model.basis_facts).values():
             for message in messages:
                 self.problem(where, f"basis: {message}")
         if not isinstance(basis, dict):

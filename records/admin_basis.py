@@ -93,7 +93,7 @@ def with_basis(form_class: type[forms.ModelForm], model) -> type[forms.ModelForm
 def basis_fieldset(model) -> tuple:
     """The admin fieldset of the facts' bases, one row per fact."""
     return (
-        "How each fact is known (editorial policy: /about/#editorial-policy)",
+        "How each fact is known (see the editorial policy, linked at the top of the page)",
         {"fields": [(basis_name(fact), reasoning_name(fact)) for fact in model.basis_facts]},
     )
 

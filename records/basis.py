@@ -162,7 +162,8 @@ class BasisMixin(models.Model):
             if self.pk is None:
                 return False
             return getattr(self, field.get_accessor_name() if field.one_to_many else fact).exists()
-        return getattr(self, field.attname) not in (None, "")
+        # "unknown" (how a document was concluded: not stated) claims nothing either.
+        return getattr(self, field.attname) not in (None, "", "unknown")
 
     def clean(self) -> None:
         super().clean()
@@ -174,7 +175,11 @@ class BasisMixin(models.Model):
                 f"The year of {date_fact} is inferred, so its basis cannot be stated."
             )
         if problems:
-            raise ValidationError({"basis": [f"{m}" for ms in problems.values() for m in ms]})
+            # Not keyed by field: a form shows the bases as a pair of fields per fact, not
+            # as `basis`, and reports these beside the fields (records/admin_basis.py).
+            raise ValidationError(
+                [message for messages in problems.values() for message in messages]
+            )
         self.basis = {fact: self.basis[fact] for fact in self.basis_facts if fact in self.basis}
 
 
@@ -212,7 +217,7 @@ def default_bases(
                 elif field.one_to_many:
                     has_value = getattr(row, field.get_accessor_name()).exists()
                 else:
-                    has_value = getattr(row, field.attname) not in (None, "")
+                    has_value = getattr(row, field.attname) not in (None, "", "unknown")
                 if not has_value:
                     continue
                 if fact == year_facts.get(model_name) and getattr(row, "year_inferred", False):

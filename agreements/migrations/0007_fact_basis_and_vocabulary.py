@@ -3,6 +3,7 @@
 from django.db import migrations, models
 
 from records.basis import default_bases
+from records.search import index_tables
 
 # The facts each model declared when bases came in (historical models carry no
 # `basis_facts`), and the fact whose year `year_inferred` speaks of.
@@ -30,6 +31,13 @@ FACTS = {
     },
     "StatusEvent": {"status": ("status", ""), "date": ("date",)},
     "Milestone": {"kind": ("kind", ""), "date": ("date",)},
+}
+# SQLite rebuilds a table to add a column with a database default, which drops the word
+# index's triggers: set them up again (index_tables is safe to run again).
+INDEXED = {
+    "agreements_package": ("title", "summary"),
+    "agreements_document": ("title", "summary"),
+    "agreements_project": ("name", "summary", "location_city"),
 }
 YEAR_FACTS = {"Document": "date", "StatusEvent": "date", "Milestone": "date"}
 
@@ -229,4 +237,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(set_default_bases, migrations.RunPython.noop),
+        migrations.RunPython(index_tables(INDEXED).code, migrations.RunPython.noop),
     ]

@@ -342,3 +342,31 @@ def test_the_admin_refuses_a_step_stated_without_its_quote(seeded, admin_client)
     response = admin_client.post(change_url(project), data)
     assert response.status_code == 200
     assert "Stated without a quote: date." in response.content.decode()
+
+
+# The migration's defaults ----------------------------------------------------------------
+
+
+def test_the_migration_defaults_each_fact_by_its_citations(seeded):
+    """Run on the current models with the migration's frozen facts: a fact holding a value is
+    stated where a quote is cited for its field, inferred "to review" otherwise, and a date
+    whose year was inferred is inferred with that inference; facts without a value get none."""
+    import importlib
+
+    from django.apps import apps
+
+    from records.basis import REVIEW_NOTE, default_bases
+
+    migration = importlib.import_module("summits.migrations.0007_fact_basis_and_vocabulary")
+    Meeting.objects.update(basis={})
+    before = Meeting.objects.count()
+    default_bases(apps, "summits", migration.FACTS, migration.YEAR_FACTS)
+    assert Meeting.objects.count() == before
+    council = Meeting.objects.get(slug="az-kz-supreme-interstate-council-1")
+    assert council.basis["city"] == {"basis": "stated", "reasoning": ""}
+    assert council.basis["parent"] == {"basis": "inferred", "reasoning": REVIEW_NOTE}
+    assert "end_date" in council.basis
+    visit = Meeting.objects.get(slug="aliyev-official-visit-belarus-2018")
+    assert visit.basis["start_date"] == {"basis": "inferred", "reasoning": visit.inference}
+    assert "end_date" not in visit.basis
+    council.full_clean()

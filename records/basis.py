@@ -226,4 +226,8 @@ def default_bases(
                     bases[fact] = fact_entry(Basis.STATED)
                 else:
                     bases[fact] = fact_entry(Basis.INFERRED, REVIEW_NOTE)
-            model.objects.filter(pk=row.pk).update(basis=bases)
+            changes = {"basis": bases}
+            if hasattr(row, "seeded"):
+                # Written by a migration, not by an analyst: the next seed may replace it.
+                changes["seeded"] = {**(row.seeded or {}), "basis": bases}
+            model.objects.filter(pk=row.pk).update(**changes)

@@ -370,3 +370,22 @@ def test_the_migration_defaults_each_fact_by_its_citations(seeded):
     assert visit.basis["start_date"] == {"basis": "inferred", "reasoning": visit.inference}
     assert "end_date" not in visit.basis
     council.full_clean()
+
+
+def test_a_seed_after_the_migration_still_writes_the_steps_it_wrote_before(seeded):
+    """A database seeded before bases existed remembers its status histories without them:
+    the migration's defaults on those events are not analysts' edits, so the next seed
+    writes the corrected steps (here the fund's milestone) instead of keeping them."""
+    fund = Project.objects.get(slug="az-kz-joint-investment-fund")
+    milestone = fund.milestones.get()
+    Milestone.objects.filter(pk=milestone.pk).update(
+        kind=Milestone.Kind.OPERATIONAL,
+        basis={"kind": {"basis": "inferred", "reasoning": "To review."}},
+    )
+    old_keys = [key[1:] for key in fund.seeded["milestones"]]
+    old_keys[0][4] = Milestone.Kind.OPERATIONAL.value
+    Project.objects.filter(pk=fund.pk).update(seeded={**fund.seeded, "milestones": old_keys})
+    report = seed()
+    assert f"projects/{fund.slug}.milestones" not in report.kept
+    assert [m.kind for m in fund.milestones.all()] == [Milestone.Kind.ESTABLISHED]
+    assert fund.milestones.get().basis == {}

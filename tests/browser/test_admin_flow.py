@@ -59,7 +59,8 @@ def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screen
     # The quote states neither the day nor the city: saved as stated, they are refused
     # (docs/editorial-policy.md); the analyst says how each is known instead.
     page.click("input[name=_save]")
-    assert page.get_by_text("Stated without a quote: start date, city.").count() == 1
+    refusal = page.wait_for_selector("ul.errorlist.nonform").inner_text()
+    assert refusal.startswith("Stated without a quote: start date, city.")
     for fact, reasoning in (
         ("start_date", "The talks are reported in the text of 21 October, on that day."),
         ("city", "Reported from Astana (the dateline), where the Council met."),

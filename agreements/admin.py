@@ -21,6 +21,7 @@ from records.admin_base import (
     RecordAdmin,
     admin_year_list_filter,
 )
+from records.admin_basis import BasisAdminMixin, StepBasisForm, step_fields, with_basis
 from records.registry import part
 from summits import admin as summits_admin
 from summits.admin import DATE_MORE, admin_country_list_filter
@@ -72,7 +73,7 @@ class PackageDocumentInline(DocumentInline):
 
 
 @admin.register(Package)
-class PackageAdmin(RecordAdmin):
+class PackageAdmin(BasisAdminMixin, RecordAdmin):
     list_display = ("title", "meeting", "announced_count", "identified", "status", "updated_at")
     list_filter = ("status", admin_year_list_filter("meeting__start_date"))
     list_select_related = ("meeting",)
@@ -113,7 +114,8 @@ class StatusEventInline(CollectionInlineMixin, admin.TabularInline):
 
     model = StatusEvent
     seed_collection = "status_history"
-    fields = ("status", "date", "date_precision", "date_text", "note")
+    form = with_basis(StepBasisForm, StatusEvent)
+    fields = step_fields(StatusEvent, ("status", "date", "date_precision", "date_text", "note"))
     show_change_link = True
     extra = 0
 
@@ -129,7 +131,7 @@ class DocumentRelationInline(CollectionInlineMixin, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(RecordAdmin):
+class DocumentAdmin(BasisAdminMixin, RecordAdmin):
     list_display = (
         "title",
         "kind",
@@ -234,13 +236,14 @@ class MilestoneInline(CollectionInlineMixin, admin.TabularInline):
 
     model = Milestone
     seed_collection = "milestones"
-    fields = ("kind", "date", "date_precision", "date_text", "note")
+    form = with_basis(StepBasisForm, Milestone)
+    fields = step_fields(Milestone, ("kind", "date", "date_precision", "date_text", "note"))
     show_change_link = True
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(RecordAdmin):
+class ProjectAdmin(BasisAdminMixin, RecordAdmin):
     slug_from = "name"
     list_display = ("name", "kind", "country_list", "location_city", "next_step", "status")
     list_filter = (
@@ -303,7 +306,7 @@ def dated_step_admin(model, *, step: str, owner_name: str) -> type[HistoryAdmin]
     inline, on their document or project): one shape for both kinds of dated step."""
     owner = model.owner_field
 
-    class DatedStepAdmin(HistoryAdmin):
+    class DatedStepAdmin(BasisAdminMixin, HistoryAdmin):
         parent_seed_collection = (owner, part(model).seed_collection)
         list_display = (owner, step, "date_display", "note")
         list_filter = (step, admin_year_list_filter("date"))

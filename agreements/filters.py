@@ -11,10 +11,12 @@ from agreements.models import (
     StatusEvent,
 )
 from records.filters import (
+    BasisFilter,
     OrderingFilter,
     RecordFilterSet,
     RecordSlugFilter,
     SlugFilter,
+    StatedFactFilter,
     YearFilter,
 )
 from records.visibility import published_lookup, sees_drafts
@@ -22,6 +24,8 @@ from summits.filters import CountryCodesMethodFilter, country_codes_filter
 
 
 class DocumentFilter(RecordFilterSet):
+    basis = BasisFilter(steps=("status_events",))
+    stated = StatedFactFilter(Document)
     country = country_codes_filter("party_roles", "document", require_all=False)
     countries = country_codes_filter("party_roles", "document", require_all=True)
     date_from = filters.DateFilter(
@@ -85,6 +89,8 @@ class DocumentFilter(RecordFilterSet):
 
 
 class PackageFilter(RecordFilterSet):
+    basis = BasisFilter()
+    stated = StatedFactFilter(Package)
     country = CountryCodesMethodFilter(
         method="filter_country",
         label="Country",
@@ -119,6 +125,8 @@ class PackageFilter(RecordFilterSet):
 
 
 class ProjectFilter(RecordFilterSet):
+    basis = BasisFilter(steps=("milestones",))
+    stated = StatedFactFilter(Project)
     country = country_codes_filter("country_roles", "project", require_all=False)
     countries = country_codes_filter("country_roles", "project", require_all=True)
     date_from = filters.DateFilter(

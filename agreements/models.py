@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from records.basis import BasisMixin
 from records.models import (
     DatedMixin,
     DatePrecision,
@@ -20,8 +21,10 @@ from records.registry import register, register_part
 from summits.models import Body, Country, Meeting, Organization, Person, Sector
 
 
-class Package(Record):
+class Package(BasisMixin, Record):
     """A set of documents announced together: "a package of 10 documents"."""
+
+    basis_facts = {"meeting": ("meeting",), "announced_count": ("announced_count",)}
 
     title = models.CharField(max_length=300)
     meeting = models.ForeignKey(
@@ -65,7 +68,20 @@ class Package(Record):
         return f"{identified} of {self.announced_count} identified"
 
 
-class Document(DatedMixin, Record):
+class Document(BasisMixin, DatedMixin, Record):
+    basis_facts = {
+        "date": ("date",),
+        "place_city": ("place_city", "city"),
+        "place_country": ("place_country",),
+        "meeting": ("meeting",),
+        "package": ("package",),
+        "establishes_body": ("establishes_body",),
+        "conclusion": ("conclusion",),
+        "parties": ("parties",),
+        "signatories": ("signatories",),
+    }
+    year_fact = "date"
+
     class Kind(models.TextChoices):
         TREATY = "treaty", "Treaty"
         AGREEMENT = "agreement", "Agreement"
@@ -228,7 +244,7 @@ class DocumentRelation(models.Model):
         return f"{self.from_document} {self.get_kind_display().lower()} {self.to_document}"
 
 
-class DatedStep(DatedMixin, EditVersioned):
+class DatedStep(BasisMixin, DatedMixin, EditVersioned):
     """One dated, cited step in the life of a record: a document's status event, a project's
     milestone. Shown under the record it belongs to (`owner`), which is its public page."""
 
@@ -242,6 +258,7 @@ class DatedStep(DatedMixin, EditVersioned):
     objects = PartQuerySet.as_manager()
     # The field naming the record the step belongs to.
     owner_field = ""
+    year_fact = "date"
 
     class Meta:
         abstract = True
@@ -267,15 +284,25 @@ class StatusEvent(DatedStep):
         NEGOTIATED = "negotiated", "Negotiated"
         INITIALED = "initialed", "Initialed"
         SIGNED = "signed", "Signed"
+        # Issued or adopted: what the text says of a declaration or a decision no one is
+        # said to have signed.
+        ADOPTED = "adopted", "Adopted or issued (not signed)"
         IN_FORCE = "in_force", "In force"
         TERMINATED = "terminated", "Terminated"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="status_events")
-    status = models.CharField(max_length=20, choices=Status, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        db_index=True,
+        help_text="Signed only when the text says signed; adopted or issued otherwise.",
+    )
     history = HistoricalRecords()
 
     owner_field = "document"
     visible_through = ("document",)
+    # A quote cited for the whole event is the event: it states the status.
+    basis_facts = {"status": ("status", ""), "date": ("date",)}
 
     class Meta(DatedStep.Meta):
         pass
@@ -284,7 +311,17 @@ class StatusEvent(DatedStep):
         return f"{self.get_status_display()} ({self.date_display})"
 
 
-class Project(Record):
+class Project(BasisMixin, Record):
+    basis_facts = {
+        "location_city": ("location_city", "city"),
+        "location_country": ("location_country",),
+        "meetings": ("meetings",),
+        "documents": ("documents",),
+        "countries": ("countries",),
+        "organizations": ("organizations",),
+        "figures": ("figures",),
+    }
+
     class Kind(models.TextChoices):
         JOINT_VENTURE = "joint_venture", "Joint venture"
         ASSEMBLY_PLANT = "assembly_plant", "Assembly plant"
@@ -412,17 +449,29 @@ class Milestone(DatedStep):
     class Kind(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"
+        # Set up (a fund, a council) with no sign yet that it works: kept apart from operational.
+        ESTABLISHED = "established", "Established (not shown operational)"
         STARTED = "started", "Started"
         OPERATIONAL = "operational", "Operational"
         COMPLETED = "completed", "Completed"
         STALLED = "stalled", "Stalled"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
-    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        db_index=True,
+        help_text=(
+            "Established or agreed when the text says so; operational only when it says the "
+            "project works (a fund that finances, a plant that produces)."
+        ),
+    )
     history = HistoricalRecords()
 
     owner_field = "project"
     visible_through = ("project",)
+    # A quote cited for the whole milestone is the milestone: it states its kind.
+    basis_facts = {"kind": ("kind", ""), "date": ("date",)}
 
     class Meta(DatedStep.Meta):
         pass

@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agreements.models import Document, Package, Project
+from agreements.models import Document, Milestone, Package, Project, StatusEvent
+from records.api.basis import basis_field
 from records.serializers import (
     ApiUrlField,
     CitationSerializer,
@@ -59,9 +60,10 @@ class DatedStepSerializer(Described):
 class StatusEventSerializer(DatedStepSerializer):
     step_fields = ("status", "status_label")
     status = serializers.CharField(
-        help_text="proposed, negotiated, initialed, signed, in_force or terminated."
+        help_text="proposed, negotiated, initialed, signed, adopted, in_force or terminated."
     )
     status_label = serializers.CharField(source="get_status_display")
+    basis = basis_field(StatusEvent)
 
 
 class RelationSerializer(Described):
@@ -118,6 +120,7 @@ class DocumentSerializer(CitedMixin, DescribedModel):
     projects = NamedLinkSerializer(
         many=True, read_only=True, help_text="Joint projects the document concerns."
     )
+    basis = basis_field(Document)
 
     class Meta:
         model = Document
@@ -151,6 +154,7 @@ class DocumentSerializer(CitedMixin, DescribedModel):
             "projects",
             "summary",
             "citations",
+            "basis",
         ]
         extra_kwargs = {
             "level": {
@@ -177,6 +181,7 @@ class PackageSerializer(CitedMixin, DescribedModel):
     documents = TitledLinkSerializer(
         many=True, read_only=True, help_text="The documents of the package identified so far."
     )
+    basis = basis_field(Package)
 
     class Meta:
         model = Package
@@ -194,6 +199,7 @@ class PackageSerializer(CitedMixin, DescribedModel):
             "documents",
             "summary",
             "citations",
+            "basis",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -206,9 +212,10 @@ class PackageSerializer(CitedMixin, DescribedModel):
 class MilestoneSerializer(DatedStepSerializer):
     step_fields = ("kind", "kind_label")
     kind = serializers.CharField(
-        help_text="proposed, agreed, started, operational, completed or stalled."
+        help_text="proposed, agreed, established, started, operational, completed or stalled."
     )
     kind_label = serializers.CharField(source="get_kind_display")
+    basis = basis_field(Milestone)
 
 
 class ProjectCountrySerializer(Described):
@@ -263,6 +270,7 @@ class ProjectSerializer(CitedMixin, DescribedModel):
         many=True, read_only=True, help_text="Dated, cited steps, oldest first."
     )
     figures = FigureSerializer(many=True, read_only=True, help_text="Figures the texts state.")
+    basis = basis_field(Project)
 
     class Meta:
         model = Project
@@ -287,5 +295,6 @@ class ProjectSerializer(CitedMixin, DescribedModel):
             "figures",
             "summary",
             "citations",
+            "basis",
         ]
         extra_kwargs = {"location_city": {"help_text": "City where it is located."}}

@@ -670,7 +670,8 @@ class Generator:
             Meeting,
             "id seeded analyst_edited slug status created_at updated_at version date_text "
             "year_inferred inference title kind body_id session_number parent_id start_date "
-            "start_precision end_date end_precision host_country_id city formats summary",
+            "start_precision end_date end_precision host_country_id city formats summary "
+            "basis occurrence",
         )
         kinds = [kind for kind, _, _ in MEETING_KINDS]
         weights = [share for _, share, _ in MEETING_KINDS]
@@ -817,6 +818,8 @@ class Generator:
                     meeting.city,
                     json.dumps(sorted(self.rng.sample(formats, self.rng.randint(0, 3)))),
                     summary,
+                    "{}",
+                    Meeting.Occurrence.HELD.value,
                 )
             )
             for position, index in enumerate(meeting.lands):
@@ -840,20 +843,20 @@ class Generator:
         packages = self.writer.table(
             Package,
             "id seeded analyst_edited slug status created_at updated_at version title meeting_id "
-            "announced_count announced_text summary",
+            "announced_count announced_text summary basis",
         )
         documents = self.writer.table(
             Document,
             "id seeded analyst_edited slug status created_at updated_at version date_text "
             "year_inferred inference title kind level conclusion meeting_id package_id date "
-            "date_precision place_city place_country_id establishes_body_id summary",
+            "date_precision place_city place_country_id establishes_body_id summary basis",
         )
         parties = self.writer.table(DocumentParty, "id document_id country_id role")
         signatories = self.writer.table(DocumentSignatory, "id document_id person_id role")
         events = self.writer.table(
             StatusEvent,
             "id date_text year_inferred inference document_id status date date_precision note "
-            "version",
+            "version basis",
         )
         kinds = [kind for kind, _ in DOCUMENT_KINDS]
         kind_weights = [weight for _, weight in DOCUMENT_KINDS]
@@ -883,6 +886,7 @@ class Generator:
                     count,
                     f"a package of {count} documents",
                     f"{count} documents between {names} were signed in {meeting.city}.",
+                    "{}",
                 )
             for _ in range(count):
                 kind = self.rng.choices(kinds, kind_weights)[0]
@@ -920,6 +924,7 @@ class Generator:
                     host.id,
                     establishes,
                     summary,
+                    "{}",
                 )
                 meeting.documents.append(document)
                 meeting.document_titles.append(title)
@@ -929,14 +934,18 @@ class Generator:
                     signatories.add(document, person, "signed")
                 if self.rng.random() < 0.3:
                     proposed = meeting.start - self.rng.randint(30, 300)
-                    events.add("", False, "", document, "proposed", iso(proposed), "month", "", 1)
+                    events.add(
+                        "", False, "", document, "proposed", iso(proposed), "month", "", 1, "{}"
+                    )
                 signed = events.add(
-                    "", False, "", document, "signed", iso(meeting.start), "day", "", 1
+                    "", False, "", document, "signed", iso(meeting.start), "day", "", 1, "{}"
                 )
                 meeting.signed_events.append(signed)
                 if self.rng.random() < 0.5:
                     in_force = meeting.start + self.rng.randint(30, 400)
-                    events.add("", False, "", document, "in_force", iso(in_force), "day", "", 1)
+                    events.add(
+                        "", False, "", document, "in_force", iso(in_force), "day", "", 1, "{}"
+                    )
         self.writer.write(packages)
         self.writer.write(documents)
         for table in (parties, signatories, events):
@@ -966,7 +975,7 @@ class Generator:
         projects = self.writer.table(
             Project,
             "id seeded analyst_edited slug status created_at updated_at version name kind "
-            "location_city location_country_id summary",
+            "location_city location_country_id summary basis",
         )
         countries = self.writer.table(ProjectCountry, "id project_id country_id role")
         organizations = self.writer.table(
@@ -979,7 +988,7 @@ class Generator:
         milestones = self.writer.table(
             Milestone,
             "id date_text year_inferred inference project_id kind date date_precision note "
-            "version",
+            "version basis",
         )
         kinds = Project.Kind.values
         organization_roles = ProjectOrganization.Role.values
@@ -1015,6 +1024,7 @@ class Generator:
                 self.rng.choice(host.cities),
                 host.id,
                 summary,
+                "{}",
             )
             meeting.projects.append((project, name))
             for position, index in enumerate(meeting.lands[:3]):
@@ -1046,7 +1056,7 @@ class Generator:
             for step in ("agreed", "started", "operational", "completed")[
                 : self.rng.randint(1, 4)
             ]:
-                milestones.add("", False, "", project, step, iso(day), "month", "", 1)
+                milestones.add("", False, "", project, step, iso(day), "month", "", 1, "{}")
                 day += self.rng.randint(90, 700)
         self.writer.write(projects)
         for table in (countries, organizations, sectors, meetings, documents, figures, milestones):

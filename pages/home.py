@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.views import View
 from django.views.generic import TemplateView
 
 from agreements.models import Document, Milestone, Project
@@ -111,6 +116,21 @@ class SearchView(TemplateView):
         context["groups"] = groups
         context["total"] = sum(len(group["results"]) for group in groups)
         return context
+
+
+class EditorialPolicyView(View):
+    """docs/editorial-policy.md as it is in the repository, so the page and the file never
+    differ: plain text, which every browser shows as it is written."""
+
+    def get(self, request):
+        path = Path(settings.BASE_DIR) / "docs" / "editorial-policy.md"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise Http404(
+                "The editorial policy is not installed with this copy of Pacta."
+            ) from exc
+        return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 class AboutView(TemplateView):

@@ -6,6 +6,11 @@ urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("search/", home.SearchView.as_view(), name="search"),
     path("about/", home.AboutView.as_view(), name="about"),
+    path(
+        "about/editorial-policy/",
+        home.EditorialPolicyView.as_view(),
+        name="editorial-policy",
+    ),
     path("countries/", countries.CountryListView.as_view(), name="country-list"),
     path("countries/<str:code>/", countries.CountryDetailView.as_view(), name="country-detail"),
     # Two ISO codes; anything else is not a pair and falls through to the 404 page.

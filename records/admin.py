@@ -19,6 +19,7 @@ from records.admin_base import (
     VersionedForm,
     admin_year_list_filter,
 )
+from records.admin_basis import CitationFormSet
 from records.forms import CitationForm, SourceAddForm
 from records.models import Citation, SeedTracked, Source
 from records.passages import Span, segments, uncited_sentences
@@ -30,6 +31,7 @@ class CitationInline(CollectionInlineMixin, GenericTabularInline):
 
     model = Citation
     form = CitationForm
+    formset = CitationFormSet
     seed_collection = "citations"
     fields = ("source", "field", "quote", "occurrence", "start", "end")
     readonly_fields = ("start", "end")

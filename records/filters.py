@@ -14,8 +14,9 @@ import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from records.basis import NEEDS_REASONING, Basis, facts_stated, facts_with
 from records.models import Citation, Source
 from records.visibility import published_lookup, sees_drafts
 
@@ -186,3 +187,76 @@ class SourceFilter(RecordFilterSet):
 
     def filter_source(self, qs, name, value):
         return qs.filter(slug=value)
+
+
+class BasisFilter(filters.ChoiceFilter):
+    """`basis=stated`: records all of whose facts (and those of their dated steps, named in
+    `steps`) the texts state; `basis=inferred` or `basis=outside`: records with at least one
+    such fact. One filter for every kind, read from the models' declared `basis_facts`."""
+
+    def __init__(self, *args, steps: tuple[str, ...] = (), **kwargs):
+        self.steps = steps
+        kwargs.setdefault("choices", Basis.choices)
+        kwargs.setdefault("label", "Basis")
+        kwargs.setdefault(
+            "help_text",
+            "stated: only records whose every fact a cited quote states; inferred or outside: "
+            "records with at least one fact inferred, or from outside knowledge.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def matching(self, qs: QuerySet, values: list[str]) -> Q:
+        """Records with at least one fact (own or of a step) whose basis is in `values`."""
+        query = facts_with(qs.model.basis_facts, values)
+        for step in self.steps:
+            relation = qs.model._meta.get_field(step)
+            step_model = relation.related_model
+            owners = step_model.objects.filter(facts_with(step_model.basis_facts, values)).values(
+                relation.field.name
+            )
+            query |= Q(pk__in=owners)
+        return query
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        if value == Basis.STATED:
+            qs = qs.filter(facts_stated(qs.model.basis_facts))
+            for step in self.steps:
+                relation = qs.model._meta.get_field(step)
+                step_model = relation.related_model
+                owners = step_model.objects.filter(
+                    facts_with(step_model.basis_facts, NEEDS_REASONING)
+                ).values(relation.field.name)
+                qs = qs.exclude(pk__in=owners)
+            return qs
+        return qs.filter(self.matching(qs, [value]))
+
+
+class StatedFactFilter(filters.MultipleChoiceFilter):
+    """`stated=start_date&stated=city`: records whose named facts are all stated by a cited
+    quote (neither inferred nor outside knowledge). The choices are the model's facts."""
+
+    def __init__(self, model, *args, **kwargs):
+        kwargs.setdefault("choices", [(fact, fact) for fact in model.basis_facts])
+        kwargs.setdefault("label", "Stated facts")
+        kwargs.setdefault(
+            "help_text",
+            "A fact name (repeat for several): only records whose named facts the texts "
+            f"state. Facts: {', '.join(model.basis_facts)}.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        # A fact with no value claims nothing: asking for a stated date asks for a date.
+        qs, lists = qs.filter(facts_stated(value)), False
+        for fact in value:
+            field = qs.model._meta.get_field(fact)
+            qs = qs.filter(**{f"{fact}__isnull": False})
+            if field.many_to_many or field.one_to_many:
+                lists = True
+            elif not field.is_relation and field.empty_strings_allowed:
+                qs = qs.exclude(**{fact: ""})
+        return qs.distinct() if lists else qs

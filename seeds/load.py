@@ -28,6 +28,7 @@ from agreements.models import (
     ProjectOrganization,
     StatusEvent,
 )
+from records.basis import compact
 from records.models import EditorialStatus, Source, text_sha256
 from seeds.records import (
     PartialDate,
@@ -233,6 +234,7 @@ class Loader(SyncEngine):
             {
                 "title": record["title"],
                 "kind": record["kind"],
+                "occurrence": record.get("occurrence", Meeting.Occurrence.HELD),
                 "body": self.get("bodies", record.get("body")),
                 "session_number": record.get("session_number"),
                 "parent": self.get("meetings", record.get("parent")),
@@ -243,6 +245,7 @@ class Loader(SyncEngine):
                 "city": record.get("city", "") or "",
                 "formats": list(record.get("formats") or []),
                 "summary": record.get("summary", "") or "",
+                "basis": compact(record.get("basis")),
                 **self.published(),
             },
             [
@@ -284,6 +287,7 @@ class Loader(SyncEngine):
                 "announced_count": record.get("announced_count"),
                 "announced_text": record.get("announced_text", "") or "",
                 "summary": record.get("summary", "") or "",
+                "basis": compact(record.get("basis")),
                 **self.published(),
             },
             [self.citations(record)],
@@ -306,6 +310,7 @@ class Loader(SyncEngine):
                 "place_country": self.country(record.get("place_country")),
                 "establishes_body": self.get("bodies", record.get("establishes_body")),
                 "summary": record.get("summary", "") or "",
+                "basis": compact(record.get("basis")),
                 **self.published(),
             },
             [
@@ -410,6 +415,7 @@ class Loader(SyncEngine):
                 "location_city": record.get("location_city", "") or "",
                 "location_country": self.country(record.get("location_country")),
                 "summary": record.get("summary", "") or "",
+                "basis": compact(record.get("basis")),
                 **self.published(),
             },
             [

@@ -15,7 +15,10 @@ from typing import Any
 
 import yaml
 
+from agreements.models import Document, Milestone, Package, Project, StatusEvent
+from records.basis import Basis, validate_bases
 from records.input_checks import text_problem, value_problem
+from summits.models import Meeting
 
 SECTIONS = (
     "sources",
@@ -34,6 +37,10 @@ PRECISIONS = ("day", "month", "year")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+# A fact's key in records.yaml where it differs from the fact's name.
+FACT_KEYS = {"start_date": "start", "end_date": "end"}
+# A value that claims nothing ("how concluded: not stated") needs no basis.
+CLAIMS_NOTHING = (None, "", [], "unknown")
 
 
 class RecordFileError(Exception):
@@ -197,6 +204,41 @@ class _Checker:
             elif quote not in self.texts[source]:
                 self.problem(where, f"quote not found verbatim in source {source!r}: {quote!r}")
 
+    def bases(self, where: str, record: dict[str, Any], model: type) -> None:
+        """The editorial policy's guard rails (docs/editorial-policy.md): each basis one of
+        the three values, an inference or outside knowledge with its reasoning, and a fact
+        left `stated` only where a quote is cited for its field."""
+        basis = record.get("basis") or {}
+        for messages in validate_bases(basis, model.basis_facts).values():
+            for message in messages:
+                self.problem(where, f"basis: {message}")
+        if not isinstance(basis, dict):
+            return
+        cited = {
+            str(cite.get("field", "") or "")
+            for cite in record.get("cite") or []
+            if isinstance(cite, dict)
+        }
+        for fact, fields in model.basis_facts.items():
+            if record.get(FACT_KEYS.get(fact, fact)) in CLAIMS_NOTHING:
+                continue
+            entry = basis.get(fact) or {}
+            if not isinstance(entry, dict):
+                continue
+            stated = entry.get("basis", Basis.STATED) == Basis.STATED
+            if (
+                stated
+                and getattr(model, "year_fact", None) == fact
+                and record.get("year_inferred")
+            ):
+                self.problem(where, f"{fact}: the year is inferred, so its basis cannot be stated")
+            elif stated and not cited & set(fields):
+                self.problem(
+                    where,
+                    f"{fact} is stated but no quote is cited for it: cite one with "
+                    f"`field: {fields[0]}`, or give its basis (inferred or outside) and reasoning",
+                )
+
     def role_list(self, where: str, items: Any, section: str | None, key: str) -> None:
         for item in items or []:
             if not isinstance(item, dict) or key not in item:
@@ -256,13 +298,17 @@ class _Checker:
         self.role_list(where, record.get("persons"), "persons", "person")
         for sector in record.get("sectors") or []:
             self.ref(where, "sectors", sector, "sector")
+        if record.get("occurrence", "held") not in ("held", "planned"):
+            self.problem(where, "occurrence must be held or planned")
         self.cites(where, record)
+        self.bases(where, record, Meeting)
 
     def check_packages(self, record: dict[str, Any]) -> None:
         where = self.where("packages", record)
         self.require(where, record, "title")
         self.ref(where, "meetings", record.get("meeting"), "meeting")
         self.cites(where, record)
+        self.bases(where, record, Package)
 
     def check_documents(self, record: dict[str, Any]) -> None:
         where = self.where("documents", record)
@@ -282,7 +328,9 @@ class _Checker:
             self.require(event_where, event, "status")
             self.date(event_where, event, "date")
             self.cites(event_where, event)
+            self.bases(event_where, event, StatusEvent)
         self.cites(where, record)
+        self.bases(where, record, Document)
 
     def check_projects(self, record: dict[str, Any]) -> None:
         where = self.where("projects", record)
@@ -303,7 +351,9 @@ class _Checker:
             self.require(milestone_where, milestone, "kind")
             self.date(milestone_where, milestone, "date")
             self.cites(milestone_where, milestone)
+            self.bases(milestone_where, milestone, Milestone)
         self.cites(where, record)
+        self.bases(where, record, Project)
 
 
 def check_records(data: dict[str, list[dict[str, Any]]], texts: dict[str, str]) -> list[str]:

@@ -13,6 +13,7 @@ from records.admin_base import (
     VersionedForm,
     admin_year_list_filter,
 )
+from records.admin_basis import BasisAdminMixin
 from summits.models import (
     Body,
     Country,
@@ -181,7 +182,7 @@ class MeetingForm(VersionedForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RecordAdmin):
+class MeetingAdmin(BasisAdminMixin, RecordAdmin):
     form = MeetingForm
     list_display = (
         "title",
@@ -211,7 +212,7 @@ class MeetingAdmin(RecordAdmin):
                 "fields": (
                     "title",
                     "slug",
-                    "kind",
+                    ("kind", "occurrence"),
                     "status",
                     ("start_date", "start_precision"),
                     ("end_date", "end_precision"),

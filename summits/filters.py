@@ -14,11 +14,13 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from records.filters import (
+    BasisFilter,
     OrderingFilter,
     RecordFilterSet,
     RecordSlugFilter,
     SearchFilter,
     SlugFilter,
+    StatedFactFilter,
     StrictBooleanFilter,
     YearFilter,
 )
@@ -125,6 +127,8 @@ def country_codes_filter(relation: str, owner: str, *, require_all: bool) -> Cou
 
 
 class MeetingFilter(RecordFilterSet):
+    basis = BasisFilter()
+    stated = StatedFactFilter(Meeting)
     country = country_codes_filter("participations", "meeting", require_all=False)
     countries = country_codes_filter("participations", "meeting", require_all=True)
     date_from = filters.DateFilter(

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from records.basis import BasisMixin
 from records.models import (
     DatedMixin,
     DatePrecision,
@@ -206,11 +207,27 @@ class Body(Record):
         return reverse("body-detail", kwargs={"slug": self.slug})
 
 
-class Meeting(DatedMixin, Record):
+class Meeting(BasisMixin, DatedMixin, Record):
+    basis_facts = {
+        "start_date": ("start_date", "date"),
+        "end_date": ("end_date", "end"),
+        "city": ("city",),
+        "host_country": ("host_country",),
+        "body": ("body",),
+        "session_number": ("session_number",),
+        "parent": ("parent",),
+        "countries": ("countries",),
+        "persons": ("persons",),
+    }
+    year_fact = "start_date"
+
     class Kind(models.TextChoices):
         STATE_VISIT = "state_visit", "State visit"
         OFFICIAL_VISIT = "official_visit", "Official visit"
         WORKING_VISIT = "working_visit", "Working visit"
+        # The text says a leader visited but not whether the visit was state, official or
+        # working: choosing one of those would say more than the text.
+        VISIT = "visit", "Visit (kind not stated)"
         SUMMIT = "summit", "Summit"
         BODY_SESSION = "body_session", "Session of a body"
         TALKS = "talks", "Talks"
@@ -222,8 +239,27 @@ class Meeting(DatedMixin, Record):
         EXPANDED = "expanded", "Expanded format"
         PRESS_CONFERENCE = "press_conference", "Press conference"
 
+    class Occurrence(models.TextChoices):
+        HELD = "held", "Held"
+        PLANNED = "planned", "Announced or planned"
+
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        db_index=True,
+        help_text="As the text calls it; “Visit (kind not stated)” when it does not say.",
+    )
+    occurrence = models.CharField(
+        max_length=10,
+        choices=Occurrence,
+        default=Occurrence.HELD,
+        db_default=Occurrence.HELD,
+        help_text=(
+            "Held: the text reports it as having taken place. Announced or planned: an "
+            "invitation, an “upcoming summit”; never record a plan as an event held."
+        ),
+    )
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
     )
@@ -242,7 +278,11 @@ class Meeting(DatedMixin, Record):
     start_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
-    end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty when the text does not say when it ended; never the last day it covers.",
+    )
     end_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )

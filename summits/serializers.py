@@ -9,6 +9,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from records.api.basis import basis_field
 from records.serializers import (
     ApiUrlField,
     CitedMixin,
@@ -187,6 +188,12 @@ class MeetingSerializer(CitedMixin, DescribedModel):
     projects = NamedLinkSerializer(
         many=True, read_only=True, help_text="Joint projects linked to the meeting."
     )
+    basis = basis_field(Meeting)
+    occurrence = serializers.ChoiceField(
+        choices=Meeting.Occurrence.choices,
+        read_only=True,
+        help_text="held, or planned: announced or planned rather than reported as held.",
+    )
 
     class Meta:
         model = Meeting
@@ -221,4 +228,6 @@ class MeetingSerializer(CitedMixin, DescribedModel):
             "packages",
             "projects",
             "citations",
+            "occurrence",
+            "basis",
         ]

@@ -72,6 +72,10 @@ def flat_cell(value) -> str:
     if isinstance(value, list):
         return ";".join([brief(v) if isinstance(v, dict) else flat_cell(v) for v in value])
     if isinstance(value, dict):
+        if value and all(isinstance(v, dict) and "basis" in v for v in value.values()):
+            # A record's `basis` object: "start_date=stated;city=inferred" (the reasoning is
+            # in the JSON Lines export and the API).
+            return ";".join(f"{fact}={entry['basis']}" for fact, entry in value.items())
         return brief(value)
     return str(value)
 

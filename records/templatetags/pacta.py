@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from records.basis import BASIS_WORDS
 from records.models import DatePrecision
 from records.visibility import shows
 
@@ -73,3 +74,29 @@ def nav_item(context, url_name: str, label: str):
 @register.filter
 def identified(package, count: int) -> str:
     return package.identified_display(count or 0)
+
+
+@register.inclusion_tag("records/includes/basis.html")
+def basis(record, *facts: str):
+    """How a shown fact is known, in words, with the reasoning on demand: nothing for a
+    stated fact, "inferred" or "outside knowledge" otherwise (docs/editorial-policy.md).
+    Several facts shown together (a city and its country) show each basis that is not
+    stated, once per kind of basis."""
+    shown = []
+    for fact in facts:
+        entry = record.basis_of(fact) if hasattr(record, "basis_of") else None
+        if entry is None or entry["basis"] not in BASIS_WORDS:
+            continue
+        if any(
+            (e["basis"], e["reasoning"]) == (entry["basis"], entry["reasoning"]) for e in shown
+        ):
+            continue
+        shown.append(
+            {
+                "fact": fact.replace("_", " "),
+                "basis": entry["basis"],
+                "words": BASIS_WORDS[entry["basis"]],
+                "reasoning": entry["reasoning"],
+            }
+        )
+    return {"entries": shown}

@@ -20,6 +20,7 @@ and its merge candidates in the gazetteer.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -503,35 +504,23 @@ def _span_children(ctx: _Ctx, main: MeetingProposal, meetings: list[MeetingPropo
     if not dated:
         return
     start = min(c.date.start for c in dated)
-    end = max((c.date.end or c.date.start) for c in dated)
     first = min(dated, key=lambda c: c.date.start)
+    # The meetings held during a visit show it under way on their days, not when it ended:
+    # the visit gets their first day as its start and no end (docs/editorial-policy.md).
     if main.date is None:
         main.date = DateValue(
             start,
-            end if end != start else None,
+            None,
             "day",
             "inferred",
-            f"the span of the meetings held during it ({first.title})",
+            f"under way on the day of the first meeting held during it ({first.title}); "
+            "its end is not stated",
             first.date.text,
             first.date.offset,
         )
         main.basis["date"] = Basis(
             "inferred", main.date.reasoning, sentence_quote(article, first.date.offset, "date")
         )
-    elif end > (main.date.end or main.date.start):
-        last = max(dated, key=lambda c: c.date.end or c.date.start)
-        main.date = DateValue(
-            main.date.start,
-            end,
-            main.date.precision,
-            "inferred",
-            f"{main.date.reasoning or 'as stated'}; until {last.title} "
-            f"({end.isoformat()}), held during it",
-            main.date.text,
-            main.date.offset,
-        )
-        old = main.basis.get("date")
-        main.basis["date"] = Basis("inferred", main.date.reasoning, old.quote if old else None)
 
 
 def _overlaps(a: DateValue, b: DateValue) -> bool:
@@ -748,6 +737,14 @@ def _attach_talks(ctx: _Ctx, main: MeetingProposal, claimed: set[int], others: s
         if mention.kind == "span":
             value = datemod.resolve(mention, ctx.ref)
             if value is not None and (main.date is None or main.date.end is None):
+                # The talks spanned both days; when the visit ended the text does not say, so
+                # it keeps only its start (docs/editorial-policy.md: no end date not given).
+                value = dataclasses.replace(
+                    value,
+                    end=None,
+                    basis="inferred",
+                    reasoning=f"{value.reasoning}; under way from then, its end not stated",
+                )
                 main.date = value
                 main.basis["date"] = date_basis(article, value)
                 main.quotes.append(sentence_quote(article, mention.start, "date"))

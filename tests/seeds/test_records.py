@@ -31,7 +31,16 @@ def test_a_clean_file_has_no_problems():
         "kind": "talks",
         "start": {"date": dt.date(2025, 10, 21), "precision": "day"},
         "countries": [{"country": "KZ", "role": "host"}],
-        "cite": [{"source": "src", "quote": "met President Kassym-Jomart Tokayev"}],
+        "city": "Astana",
+        # Every fact is stated by a quote cited for it, or says how else it is known.
+        "basis": {
+            "start_date": {"basis": "outside", "reasoning": "Known from the press service."},
+            "countries": {"basis": "inferred", "reasoning": "Astana is Kazakhstan's capital."},
+        },
+        "cite": [
+            {"source": "src", "quote": "met President Kassym-Jomart Tokayev"},
+            {"source": "src", "quote": "in Astana", "field": "city"},
+        ],
     }
     assert check_records(base(meetings=[meeting]), TEXTS) == []
 
@@ -78,6 +87,7 @@ def test_an_inferred_year_needs_its_reason():
         "kind": "treaty",
         "date": {"date": dt.date(2005, 1, 1), "precision": "year"},
         "year_inferred": True,
+        "basis": {"date": {"basis": "inferred", "reasoning": "The 20th anniversary in 2025."}},
     }
     [problem] = check_records(base(documents=[document]), TEXTS)
     assert "inference" in problem

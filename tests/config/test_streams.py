@@ -65,7 +65,7 @@ def _published(record) -> bool:
 
 
 def test_the_sources_list_counts_only_quotes_cited_by_published_records(client, seeded):
-    source = Source.objects.published().filter(citations__isnull=False).distinct().first()
+    source = Source.objects.published().filter(passages__isnull=False).distinct().first()
     cited = list(Citation.objects.filter(source=source).order_by("pk"))
     document = next(c.record for c in cited if isinstance(c.record, Document))
     Document.objects.filter(pk=document.pk).update(status="draft")

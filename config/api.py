@@ -25,6 +25,7 @@ import summits.api  # noqa: F401
 from records import registry
 from records.api import schema as api_schema
 from records.api.downloads import JSONOnlyNegotiation, json_line, streaming
+from records.api.feed import ChangeFeedView
 from records.api.ordering import stable_order
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
@@ -48,7 +49,7 @@ class ApiRootView(routers.APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("dataset", "schema", "docs"):
+        for name in ("changes", "dataset", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
         return response
 
@@ -143,6 +144,7 @@ swagger_docs = csp_update({"style-src": [SWAGGER_UI_STYLE_HASH]})(
 urlpatterns = [
     *export_urls,
     path("dataset.json", DatasetView.as_view(), name="dataset"),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", swagger_docs, name="docs"),
     *router.urls,

@@ -25,7 +25,7 @@ import summits.api  # noqa: F401
 from records import registry
 from records.api import schema as api_schema
 from records.api.downloads import JSONOnlyNegotiation, json_line, streaming
-from records.api.feed import ChangeFeedView
+from records.api.feed import ChangeFeedView, latest_change
 from records.api.ordering import stable_order
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
@@ -33,6 +33,7 @@ from records.api.viewsets import (
     RecordViewSet,
     pacta_version,
 )
+from records.licence import data_license, link_header
 
 # (URL prefix, viewset, basename) of every resource, in the registry's order.
 RESOURCES = [
@@ -51,6 +52,8 @@ class ApiRootView(routers.APIRootView):
         response = super().get(request, *args, **kwargs)
         for name in ("changes", "dataset", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
+        response.data["license"] = data_license()
+        response["Link"] = link_header()
         return response
 
 
@@ -59,6 +62,20 @@ def dataset_serializer():
         "version": serializers.IntegerField(help_text="Version of the file's format."),
         "built_at": serializers.DateTimeField(help_text="When this file was built (UTC)."),
         "generator": serializers.CharField(help_text="The Pacta release that built it."),
+        "license": inline_serializer(
+            "DataLicense",
+            {
+                "name": serializers.CharField(help_text="The data licence: CC BY 4.0."),
+                "url": serializers.URLField(help_text="Its text."),
+            },
+            help_text="The licence the data is published under.",
+        ),
+        "changes_cursor": serializers.CharField(
+            help_text=(
+                "The change feed's cursor when the file was started: follow "
+                "`changes/?since=` it to keep the copy in step."
+            )
+        ),
     }
     for prefix, viewset, _ in RESOURCES:
         record = viewset.dataset_serializer_class or viewset.serializer_class
@@ -89,6 +106,8 @@ class DatasetView(APIView):
             "version": DATASET_FORMAT_VERSION,
             "built_at": timezone.now().isoformat(),
             "generator": f"Pacta {pacta_version()}",
+            "license": data_license(),
+            "changes_cursor": str(latest_change()),
         }
         yield json.dumps(header, ensure_ascii=False)[:-1]
         for prefix, viewset_class, _ in RESOURCES:

@@ -66,6 +66,11 @@ class ChangePageSerializer(serializers.Serializer):
     results = ChangeSerializer(many=True, help_text="The changes after `since`, oldest first.")
 
 
+def latest_change() -> int:
+    """The cursor of the newest change (0 before the first)."""
+    return Change.objects.aggregate(last=Max("id"))["last"] or 0
+
+
 def basename_of(plural: str) -> str:
     return next(k.basename for k in registry.resources() if k.plural == plural)
 
@@ -142,7 +147,7 @@ class ChangeFeedView(APIView):
     def get(self, request, *args, **kwargs):
         since = self.since(request)
         limit = self.limit(request)
-        latest = Change.objects.aggregate(last=Max("id"))["last"] or 0
+        latest = latest_change()
         if since is None:
             return Response({"cursor": str(latest), "next": None, "results": []})
         purged = ChangeFeed.objects.filter(pk=1).values_list("purged_through", flat=True).first()

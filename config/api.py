@@ -62,24 +62,25 @@ def dataset_serializer():
         "version": serializers.IntegerField(help_text="Version of the file's format."),
         "built_at": serializers.DateTimeField(help_text="When this file was built (UTC)."),
         "generator": serializers.CharField(help_text="The Pacta release that built it."),
-        "license": inline_serializer(
-            "DataLicense",
-            {
-                "name": serializers.CharField(help_text="The data licence: CC BY 4.0."),
-                "url": serializers.URLField(help_text="Its text."),
-            },
-            help_text="The licence the data is published under.",
-        ),
-        "changes_cursor": serializers.CharField(
-            help_text=(
-                "The change feed's cursor when the file was started: follow "
-                "`changes/?since=` it to keep the copy in step."
-            )
-        ),
     }
     for prefix, viewset, _ in RESOURCES:
         record = viewset.dataset_serializer_class or viewset.serializer_class
         fields[prefix] = record(many=True, help_text=f"Every {prefix} record.")
+    # After the records, so that the header's fields keep their places.
+    fields["license"] = inline_serializer(
+        "DataLicense",
+        {
+            "name": serializers.CharField(help_text="The data licence: CC BY 4.0."),
+            "url": serializers.URLField(help_text="Its text."),
+        },
+        help_text="The licence the data is published under.",
+    )
+    fields["changes_cursor"] = serializers.CharField(
+        help_text=(
+            "The change feed's cursor when the file was started: follow `changes/?since=` it "
+            "to keep the copy in step."
+        )
+    )
     return inline_serializer("Dataset", fields)
 
 
@@ -106,9 +107,10 @@ class DatasetView(APIView):
             "version": DATASET_FORMAT_VERSION,
             "built_at": timezone.now().isoformat(),
             "generator": f"Pacta {pacta_version()}",
-            "license": data_license(),
-            "changes_cursor": str(latest_change()),
         }
+        # Taken before any record is read: changes made while the file streams come again
+        # from the feed.
+        cursor = str(latest_change())
         yield json.dumps(header, ensure_ascii=False)[:-1]
         for prefix, viewset_class, _ in RESOURCES:
             viewset = viewset_class(request=request, format_kwarg=None, kwargs={})
@@ -119,7 +121,8 @@ class DatasetView(APIView):
                 line = json_line(record).rstrip("\n")
                 yield ("\n" if index == 0 else ",\n") + line
             yield "]"
-        yield "}\n"
+        footer = {"license": data_license(), "changes_cursor": cursor}
+        yield ", " + json.dumps(footer, ensure_ascii=False)[1:] + "\n"
 
 
 class ApiRouter(routers.DefaultRouter):

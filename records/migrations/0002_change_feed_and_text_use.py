@@ -2,61 +2,128 @@
 
 from django.db import migrations, models
 
+from records.search import create_index
+
+
+def reindex_sources(apps, schema_editor) -> None:
+    # SQLite adds a NOT NULL column by rebuilding the table, which drops the triggers that
+    # keep the sources' word index (seeds 0002); build it again, columns frozen as there.
+    create_index(schema_editor, "seeds_source", ("title", "publisher", "author", "text"))
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0001_initial'),
+        ("records", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('kind', models.CharField(help_text='The resource: meetings, documents…', max_length=50)),
-                ('slug', models.CharField(help_text="The record's slug (a country's code).", max_length=200)),
-                ('action', models.CharField(choices=[('updated', 'Updated'), ('removed', 'Removed')], max_length=10)),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="The resource: meetings, documents…", max_length=50
+                    ),
+                ),
+                (
+                    "slug",
+                    models.CharField(
+                        help_text="The record's slug (a country's code).", max_length=200
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("updated", "Updated"), ("removed", "Removed")], max_length=10
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
             ],
             options={
-                'verbose_name': 'change in the public data',
-                'ordering': ['id'],
+                "verbose_name": "change in the public data",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeFeed',
+            name="ChangeFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purged_through', models.BigIntegerField(default=0, help_text='Changes up to this id were purged; older cursors must re-sync.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purged_through",
+                    models.BigIntegerField(
+                        default=0,
+                        help_text="Changes up to this id were purged; older cursors must re-sync.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change feed',
+                "verbose_name": "change feed",
             },
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='text_use',
-            field=models.CharField(choices=[('full', 'Full text may be republished'), ('quotes', 'Quotes only')], default='quotes', help_text='Whether the public page and API may show the whole text, or only the cited passages with a sentence of context and the link to the original.', max_length=10, verbose_name='republishing'),
+            model_name="historicalsource",
+            name="text_use",
+            field=models.CharField(
+                choices=[("full", "Full text may be republished"), ("quotes", "Quotes only")],
+                default="quotes",
+                help_text="Whether the public page and API may show the whole text, or only the cited passages with a sentence of context and the link to the original.",
+                max_length=10,
+                verbose_name="republishing",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='text_use',
-            field=models.CharField(choices=[('full', 'Full text may be republished'), ('quotes', 'Quotes only')], default='quotes', help_text='Whether the public page and API may show the whole text, or only the cited passages with a sentence of context and the link to the original.', max_length=10, verbose_name='republishing'),
+            model_name="source",
+            name="text_use",
+            field=models.CharField(
+                choices=[("full", "Full text may be republished"), ("quotes", "Quotes only")],
+                default="quotes",
+                help_text="Whether the public page and API may show the whole text, or only the cited passages with a sentence of context and the link to the original.",
+                max_length=10,
+                verbose_name="republishing",
+            ),
         ),
         migrations.CreateModel(
-            name='PublishedState',
+            name="PublishedState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=50)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('slug', models.CharField(max_length=200)),
-                ('digest', models.CharField(help_text='SHA-256 of the JSON minus updated_at.', max_length=64)),
-                ('stamp', models.CharField(blank=True, help_text="The record's updated_at as the JSON showed it.", max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=50)),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("slug", models.CharField(max_length=200)),
+                (
+                    "digest",
+                    models.CharField(
+                        help_text="SHA-256 of the JSON minus updated_at.", max_length=64
+                    ),
+                ),
+                (
+                    "stamp",
+                    models.CharField(
+                        blank=True,
+                        help_text="The record's updated_at as the JSON showed it.",
+                        max_length=40,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'published state of a record',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='published_state_record')],
+                "verbose_name": "published state of a record",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"), name="published_state_record"
+                    )
+                ],
             },
         ),
+        migrations.RunPython(reindex_sources, migrations.RunPython.noop, elidable=False),
     ]

@@ -90,6 +90,8 @@ class DatasetView(APIView):
     throttle_classes = [ApiAnonThrottle]
     content_negotiation_class = JSONOnlyNegotiation
     schema = api_schema.PactaAutoSchema()
+    # A download: the schema documents its Link (licence) and Content-Disposition headers.
+    streams = True
 
     @extend_schema(
         summary="The whole dataset as one JSON file",

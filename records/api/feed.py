@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from records.api.pagination import positive_int_or_none
-from records.api.schema import DETAIL, PactaAutoSchema, error_response
+from records.api.schema import PactaAutoSchema
 from records.api.viewsets import ApiAnonThrottle
 from records.changes import Change, ChangeAction, ChangeFeed
 from records.registry import registry
@@ -31,6 +36,15 @@ FEED_MAX_LIMIT = 1000
 class Gone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_code = "gone"
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What is wrong, and what to do.")
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    since = serializers.ListField(child=serializers.CharField(), required=False)
+    limit = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -112,8 +126,12 @@ class ChangeFeedView(APIView):
         ],
         responses={
             200: ChangePageSerializer,
-            400: error_response("A parameter is refused.", DETAIL),
-            410: error_response("The cursor is older than the changes kept: re-sync.", DETAIL),
+            400: OpenApiResponse(FieldErrorsSerializer, description="A parameter is refused."),
+            410: OpenApiResponse(
+                DetailSerializer,
+                description="The cursor is older than the changes kept: download everything "
+                "again and follow the changes since=now.",
+            ),
         },
         examples=[
             OpenApiExample(

@@ -125,7 +125,9 @@ class ChangeFeedView(APIView):
             ),
         ],
         responses={
-            200: ChangePageSerializer,
+            200: OpenApiResponse(
+                ChangePageSerializer, description="The changes after `since`, oldest first."
+            ),
             400: OpenApiResponse(FieldErrorsSerializer, description="A parameter is refused."),
             410: OpenApiResponse(
                 DetailSerializer,

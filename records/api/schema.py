@@ -212,6 +212,8 @@ class PactaAutoSchema(AutoSchema):
             self.add_example(responses.get("200"), action)
         if action in ("export_csv", "export_jsonl") or getattr(self.view, "streams", False):
             if "200" in responses:
+                if not responses["200"].get("description"):
+                    responses["200"]["description"] = "The file, streamed."
                 responses["200"]["headers"] = {
                     "Link": LINK_HEADER,
                     "Content-Disposition": header('attachment; filename="pacta-…."'),

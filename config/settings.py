@@ -241,7 +241,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Pacta API",
     "DESCRIPTION": (
         "Read-only JSON for meetings of heads of state, the documents signed there and the "
-        "joint projects they start; every record carries the verbatim quotes it rests on."
+        "joint projects they start; every record carries the verbatim quotes it rests on.\n\n"
+        # The guide the README carries too; tests/sync/test_guide.py keeps them one text.
+        + (BASE_DIR / "docs" / "syncing.md").read_text(encoding="utf-8")
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -43,8 +43,12 @@ class DetailSerializer(serializers.Serializer):
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    since = serializers.ListField(child=serializers.CharField(), required=False)
-    limit = serializers.ListField(child=serializers.CharField(), required=False)
+    since = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with `since`."
+    )
+    limit = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with `limit`."
+    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -129,6 +133,7 @@ class ChangeFeedView(APIView):
                 ChangePageSerializer, description="The changes after `since`, oldest first."
             ),
             400: OpenApiResponse(FieldErrorsSerializer, description="A parameter is refused."),
+            404: OpenApiResponse(DetailSerializer, description="An unknown `format`."),
             410: OpenApiResponse(
                 DetailSerializer,
                 description="The cursor is older than the changes kept: download everything "

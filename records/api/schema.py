@@ -102,10 +102,11 @@ CONDITIONAL_PARAMETERS = [
 FORMAT_PARAMETER = {
     "in": "query",
     "name": "format",
-    "schema": {"type": "string", "enum": ["json", "api"]},
+    "schema": {"type": "string", "enum": ["json"]},
     "description": (
-        "`json` (the default) or `api` (the browsable HTML view). `next` and `previous` links "
-        "keep the format they were asked in."
+        "`json`, the default for clients. (Browsers get the browsable HTML view, also "
+        "asked for by `format=api`.) `next` and `previous` links keep the format they were "
+        "asked in."
     ),
 }
 CURSOR_PARAMETER = {

@@ -326,7 +326,7 @@ def reconcile(pending: Pending) -> None:
         report(candidates)
 
 
-def report(candidates: Touched, *, move_new: bool = True) -> list[Change]:
+def report(candidates: Touched, *, move_new: bool = False) -> list[Change]:
     """Compare each candidate's public JSON with the last reported one; write the changes,
     move `updated_at` where the JSON changed, and walk on from every record that changed."""
     written: list[Change] = []
@@ -377,9 +377,8 @@ def compare(
             written.append(note(kind, state.slug, ChangeAction.REMOVED, now))
         if state is None or state.digest != digest(record) or state.slug != record["slug"]:
             changed.add(pk)
-            # Now, even for a record seen for the first time: it was just saved (created,
-            # published), or it predates the feed and something it shows just changed.
-            # Only the first reconciliation of a whole database keeps the stored times.
+            # A record seen for the first time keeps its own time: it was just saved (created,
+            # published), or loaded as it was (a restore). One whose JSON changed gets now.
             if timestamped(model) and (state is not None or move_new):
                 moved.add(pk)
         elif state.stamp != str(record.get("updated_at") or ""):
@@ -429,4 +428,4 @@ def reconcile_everything() -> list[Change]:
         ids = set(model._default_manager.values_list("pk", flat=True))
         ids |= set(PublishedState.objects.filter(kind=kind).values_list("object_id", flat=True))
         candidates[model] = ids
-    return report(candidates, move_new=False)
+    return report(candidates)

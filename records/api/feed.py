@@ -118,9 +118,8 @@ class ChangeFeedView(APIView):
             OpenApiParameter(
                 "since",
                 OpenApiTypes.STR,
-                required=True,
                 description="A `cursor` from an earlier answer, `0` for all kept changes, or "
-                "`now` for the current cursor and no changes.",
+                "`now` (the default) for the current cursor and no changes.",
             ),
             OpenApiParameter(
                 "limit",
@@ -212,7 +211,7 @@ class ChangeFeedView(APIView):
 
     @staticmethod
     def since(request) -> int | None:
-        raw = request.query_params.get("since", "")
+        raw = request.query_params.get("since", "now")
         if raw == "now":
             return None
         if not raw.isascii() or not raw.isdecimal() or len(raw) > 18:

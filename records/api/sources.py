@@ -29,9 +29,16 @@ class SourceViewSet(RecordViewSet):
     def computed_fields(self) -> dict:
         """SourceDetailSerializer's text and excerpts for a chunk of sources, in one pass."""
 
+        last: dict = {}
+
+        def texts(ids: list[int]) -> dict:
+            # Both fields of a chunk from one computation.
+            key = tuple(ids)
+            if last.get("key") != key:
+                last.update(key=key, value=shown_texts(ids, self.staff))
+            return last["value"]
+
         def shown(name: str):
-            return lambda ids: {
-                pk: value[name] for pk, value in shown_texts(ids, self.staff).items()
-            }
+            return lambda ids: {pk: value[name] for pk, value in texts(ids).items()}
 
         return {"text": shown("text"), "excerpts": shown("excerpts")}

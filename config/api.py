@@ -25,6 +25,7 @@ import summits.api  # noqa: F401
 from records import registry
 from records.api import schema as api_schema
 from records.api.downloads import JSONOnlyNegotiation, json_line, streaming
+from records.api.feed import ChangeFeedView, latest_change
 from records.api.ordering import stable_order
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
@@ -32,6 +33,7 @@ from records.api.viewsets import (
     RecordViewSet,
     pacta_version,
 )
+from records.licence import data_license, link_header
 
 # (URL prefix, viewset, basename) of every resource, in the registry's order.
 RESOURCES = [
@@ -48,8 +50,10 @@ class ApiRootView(routers.APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("dataset", "schema", "docs"):
+        for name in ("changes", "dataset", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
+        response.data["license"] = data_license()
+        response["Link"] = link_header()
         return response
 
 
@@ -62,6 +66,21 @@ def dataset_serializer():
     for prefix, viewset, _ in RESOURCES:
         record = viewset.dataset_serializer_class or viewset.serializer_class
         fields[prefix] = record(many=True, help_text=f"Every {prefix} record.")
+    # After the records, so that the header's fields keep their places.
+    fields["license"] = inline_serializer(
+        "DataLicense",
+        {
+            "name": serializers.CharField(help_text="The data licence: CC BY 4.0."),
+            "url": serializers.URLField(help_text="Its text."),
+        },
+        help_text="The licence the data is published under.",
+    )
+    fields["changes_cursor"] = serializers.CharField(
+        help_text=(
+            "The change feed's cursor when the file was started: follow `changes/?since=` it "
+            "to keep the copy in step."
+        )
+    )
     return inline_serializer("Dataset", fields)
 
 
@@ -71,6 +90,8 @@ class DatasetView(APIView):
     throttle_classes = [ApiAnonThrottle]
     content_negotiation_class = JSONOnlyNegotiation
     schema = api_schema.PactaAutoSchema()
+    # A download: the schema documents its Link (licence) and Content-Disposition headers.
+    streams = True
 
     @extend_schema(
         summary="The whole dataset as one JSON file",
@@ -89,6 +110,9 @@ class DatasetView(APIView):
             "built_at": timezone.now().isoformat(),
             "generator": f"Pacta {pacta_version()}",
         }
+        # Taken before any record is read: changes made while the file streams come again
+        # from the feed.
+        cursor = str(latest_change())
         yield json.dumps(header, ensure_ascii=False)[:-1]
         for prefix, viewset_class, _ in RESOURCES:
             viewset = viewset_class(request=request, format_kwarg=None, kwargs={})
@@ -99,7 +123,8 @@ class DatasetView(APIView):
                 line = json_line(record).rstrip("\n")
                 yield ("\n" if index == 0 else ",\n") + line
             yield "]"
-        yield "}\n"
+        footer = {"license": data_license(), "changes_cursor": cursor}
+        yield ", " + json.dumps(footer, ensure_ascii=False)[1:] + "\n"
 
 
 class ApiRouter(routers.DefaultRouter):
@@ -143,6 +168,7 @@ swagger_docs = csp_update({"style-src": [SWAGGER_UI_STYLE_HASH]})(
 urlpatterns = [
     *export_urls,
     path("dataset.json", DatasetView.as_view(), name="dataset"),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", swagger_docs, name="docs"),
     *router.urls,

@@ -243,7 +243,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Pacta API",
     "DESCRIPTION": (
         "Read-only JSON for meetings of heads of state, the documents signed there and the "
-        "joint projects they start; every record carries the verbatim quotes it rests on."
+        "joint projects they start; every record carries the verbatim quotes it rests on.\n\n"
+        # The guide the README carries too; tests/sync/test_guide.py keeps them one text.
+        + (BASE_DIR / "docs" / "syncing.md").read_text(encoding="utf-8")
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -290,6 +292,18 @@ PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))
 # in this many seconds instead of on the first request after every save. The rows, their
 # count and the pages themselves are always current. 0 recounts after every write.
 PACTA_FACET_STALE_SECONDS = int(os.environ.get("PACTA_FACET_STALE_SECONDS", "30"))
+# The licence of the data (records, the API's JSON, the downloads): stated on the about page,
+# in the footer, the API root, dataset.json and a Link header on every download. Sources keep
+# their own licences; a source whose text may not be republished shows its quotes only.
+PACTA_DATA_LICENSE = {
+    "name": os.environ.get("PACTA_DATA_LICENSE_NAME", "CC BY 4.0"),
+    "url": os.environ.get(
+        "PACTA_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"
+    ),
+}
+# How long the change feed (/api/v1/changes/) keeps changes, removals included; a client
+# whose cursor is older is told to download everything again.
+PACTA_CHANGES_RETENTION_DAYS = int(os.environ.get("PACTA_CHANGES_RETENTION_DAYS", "90"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1068,7 +1068,7 @@ class Generator:
             Source,
             "id seeded analyst_edited slug status created_at updated_at version date_text "
             "year_inferred inference title publisher author dateline published_on "
-            "published_precision language url filename text sha256",
+            "published_precision language url filename text sha256 text_use",
         )
         citations = self.writer.table(
             Citation,
@@ -1148,6 +1148,8 @@ class Generator:
                 "",
                 text,
                 hashlib.sha256(text.encode()).hexdigest(),
+                # Invented digests, not press texts: shown whole.
+                "full",
             )
             for ct, pk, fact, quote, start in cites:
                 end = start + len(quote)

@@ -15,6 +15,7 @@ from records import registry
 from records.filters import SearchField
 from records.listing import api_url
 from records.models import Citation, Source
+from records.tracking import retention_days
 from summits.filters import CountryFilter
 from summits.models import Country, Meeting
 from summits.views import COUNTRY_FIELDS, participations
@@ -140,10 +141,12 @@ class AboutView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             holdings=holdings(self.request.user),
+            changes_retention_days=retention_days(),
             api_links=[
                 (label, url)
                 for label, url in (
                     ("The whole dataset", api_url("dataset")),
+                    ("Changes, for syncing", (api_url("changes") or "") + "?since=now"),
                     ("API documentation", api_url("docs")),
                     ("OpenAPI schema", api_url("schema")),
                     ("Meetings as CSV", api_url("meeting-export-csv")),

@@ -12,9 +12,10 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from records import registry
+from records.excerpts import windows
 from records.filters import SourceFilter
 from records.listing import Facet, FacetedListView, kind_counts, year_counts
-from records.models import Citation, Source
+from records.models import Citation, Source, TextUse
 from records.passages import Marked, marked
 from records.views import RecordDetailView
 from records.visibility import published_lookup, sees_drafts, shows
@@ -182,8 +183,26 @@ class SourceDetailView(RecordDetailView):
             )
             entry["citations"].append(citation)
         context = super().get_context_data(**kwargs)
+        quotes_only = source.text_use == TextUse.QUOTES
+        if quotes_only:
+            # The licence forbids reprinting the text: its cited passages with a sentence of
+            # context each (records/excerpts.py), marked the same way.
+            stretches = windows(source.text, [(c.start, c.end) for c in shown])
+            html = [
+                source_html(
+                    marked(
+                        source.text[begin:end],
+                        [(c.start - begin, c.end - begin, c) for c in shown],
+                    )
+                )
+                for begin, end in stretches
+            ]
+            shown_html = mark_safe('\n<span class="omission">[…]</span>\n'.join(html))
+        else:
+            shown_html = source_html(marked(source.text, [(c.start, c.end, c) for c in shown]))
         context.update(
-            source_html=source_html(marked(source.text, [(c.start, c.end, c) for c in shown])),
+            quotes_only=quotes_only,
+            source_html=shown_html,
             cited_records=list(records.values()),
             citation_count=len(shown),
         )

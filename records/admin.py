@@ -96,11 +96,30 @@ class SourceAdmin(RecordAdmin):
         "status",
         "updated_at",
     )
-    list_filter = ("status", "language", admin_year_list_filter("published_on"), "publisher")
+    list_filter = (
+        "status",
+        "language",
+        "text_use",
+        admin_year_list_filter("published_on"),
+        "publisher",
+    )
     search_fields = ("title", "slug", "publisher", "author", "url", "dateline")
     date_hierarchy = "published_on"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "publisher", "published_on", "url", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "publisher",
+                    "published_on",
+                    "url",
+                    "status",
+                    "text_use",
+                )
+            },
+        ),
         (
             "More",
             {
@@ -122,7 +141,17 @@ class SourceAdmin(RecordAdmin):
     add_fieldsets = (
         (
             None,
-            {"fields": ("title", "slug", "publisher", "published_on", "url", "text", "upload")},
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "publisher",
+                    "published_on",
+                    "url",
+                    "text",
+                    "upload",
+                )
+            },
         ),
         (
             "More",

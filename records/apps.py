@@ -10,6 +10,8 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every database connection raises the data version on a content write (records/cache.py).
-        from records import cache
+        from records import cache, tracking
 
         cache.install()
+        # Every write of a content model is reported in the change feed (records/tracking.py).
+        tracking.install()

@@ -212,6 +212,14 @@ def find_quote(text: str, quote: str, occurrence: int = 1) -> int:
     return start
 
 
+class TextUse(models.TextChoices):
+    """What a source's licence lets Pacta republish of its text."""
+
+    FULL = "full", "Full text may be republished"
+    # Press texts by default: the cited passages, each with a sentence of context, and a link.
+    QUOTES = "quotes", "Quotes only"
+
+
 class Source(DatedMixin, Record):
     """A news text, stored verbatim: every citation points into it by character offsets."""
 
@@ -231,6 +239,16 @@ class Source(DatedMixin, Record):
         max_length=200, blank=True, help_text="The file under seeds/texts/ it was loaded from."
     )
     text = models.TextField(help_text="The article's full text, verbatim. Never edit it.")
+    text_use = models.CharField(
+        "republishing",
+        max_length=10,
+        choices=TextUse,
+        default=TextUse.QUOTES,
+        help_text=(
+            "Whether the public page and API may show the whole text, or only the cited "
+            "passages with a sentence of context and the link to the original."
+        ),
+    )
     sha256 = models.CharField(
         "SHA-256",
         max_length=64,
@@ -350,3 +368,6 @@ class Citation(EditVersioned):
 
 register(Source, plural="sources", label="Sources", position=80)
 register_part(Citation, owner="record")
+
+# The change feed's tables live in records/changes.py; importing them here registers them.
+from records.changes import Change, ChangeFeed, PublishedState  # noqa: E402, F401

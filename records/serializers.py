@@ -22,6 +22,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from records.excerpts import shown_texts
 from records.models import Source
 from records.visibility import shows
 
@@ -231,6 +232,33 @@ class SourceSerializer(DescribedModel):
         }
 
 
+class ExcerptSerializer(Described):
+    start = serializers.IntegerField(help_text="Offset of the excerpt in the original text.")
+    end = serializers.IntegerField(help_text="Offset just after it.")
+    text = serializers.CharField(help_text="The excerpt, verbatim.")
+
+
 class SourceDetailSerializer(SourceSerializer):
+    text = serializers.SerializerMethodField(
+        help_text=(
+            "The article's full text, verbatim, where its licence allows republishing it "
+            '(`text_use` "full"); otherwise empty, and `excerpts` hold what may be shown.'
+        )
+    )
+    excerpts = serializers.SerializerMethodField(
+        help_text=(
+            "Each cited passage with a sentence of context on either side, with its offsets "
+            "in the original text (overlapping ones merged), in text order."
+        )
+    )
+
     class Meta(SourceSerializer.Meta):
-        fields = [*SOURCE_FIELDS, "text"]
+        fields = [*SOURCE_FIELDS, "text", "text_use", "excerpts"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_text(self, source) -> str:
+        return shown_texts([source.pk], bool(self.context.get("staff")))[source.pk]["text"]
+
+    @extend_schema_field(ExcerptSerializer(many=True))
+    def get_excerpts(self, source) -> list[dict]:
+        return shown_texts([source.pk], bool(self.context.get("staff")))[source.pk]["excerpts"]

@@ -12,6 +12,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from records.licence import link_header
+
 EXPORT_ACTIONS = {"export_csv", "export_jsonl"}
 
 
@@ -100,4 +102,5 @@ def json_line(record: dict) -> str:
 def streaming(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = link_header()
     return response

@@ -1,13 +1,19 @@
 """Page-number pages for browsing: `page` and `page_size` validated like filters, and deep
-pages read as a deferred join."""
+pages read as a deferred join; cursor pages for syncing (`ordering=updated`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 
 class ApiPagination(PageNumberPagination):
@@ -104,3 +110,74 @@ def positive_int_or_none(raw: str) -> int | None:
         return None
     value = int(raw)
     return value if value >= 1 else None
+
+
+class UpdatedCursorPagination(ApiPagination):
+    """Pages of a list ordered by `updated` (or `-updated`), for syncing: each `next` link
+    carries a cursor, the last record's (updated_at, id), and the next page is what follows
+    it in that order. A record edited while a client pages moves to the end of an `updated`
+    list instead of shifting every later page by one, so nothing is skipped (with page
+    numbers a record moving from page 3 to the end made page 4 start one record late).
+
+    Used when the list is ordered by `updated` and no `page` is asked for; `page` still gets
+    page numbers, for browsing."""
+
+    cursor_query_param = "cursor"
+
+    def page_rows(self, queryset, request):
+        self.request = request
+        self.page_size_now = self.get_page_size(request)
+        descending = request.query_params.get("ordering", "").startswith("-")
+        self.descending = descending
+        after = self.decode(request.query_params.get(self.cursor_query_param))
+        if after is not None:
+            moment, pk = after
+            if descending:
+                later = Q(updated_at__lt=moment) | Q(updated_at=moment, pk__lt=pk)
+            else:
+                later = Q(updated_at__gt=moment) | Q(updated_at=moment, pk__gt=pk)
+            queryset = queryset.filter(later)
+        order = ("-updated_at", "-pk") if descending else ("updated_at", "pk")
+        queryset = queryset.order_by(*order)
+        keys = list(queryset.values_list("updated_at", "pk")[: self.page_size_now + 1])
+        self.more = len(keys) > self.page_size_now
+        keys = keys[: self.page_size_now]
+        self.last_key = keys[-1] if keys else None
+        return queryset.filter(pk__in=[pk for _, pk in keys])
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.known_count,
+                "next": self.get_next_link(),
+                "previous": None,
+                "results": data,
+            }
+        )
+
+    def get_next_link(self) -> str | None:
+        if not self.more or self.last_key is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.encode(*self.last_key))
+
+    @staticmethod
+    def encode(moment: dt.datetime, pk: int) -> str:
+        raw = f"{moment.isoformat()}|{pk}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, raw: str | None) -> tuple[dt.datetime, int] | None:
+        if raw is None or raw == "":
+            return None
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            moment_text, pk_text = base64.urlsafe_b64decode(padded).decode().split("|")
+            moment = dt.datetime.fromisoformat(moment_text)
+            pk = int(pk_text)
+            if moment.tzinfo is None or pk < 0:
+                raise ValueError(raw)
+        except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: ["Give a cursor from a `next` link, unchanged."]}
+            ) from exc
+        return moment, pk

@@ -34,7 +34,7 @@ from records.api.downloads import (
     streaming,
 )
 from records.api.ordering import stable_order
-from records.api.pagination import ApiPagination
+from records.api.pagination import ApiPagination, UpdatedCursorPagination
 from records.api.plan import Computed, RecordPlan
 from records.api.schema import PactaAutoSchema
 from records.models import Citation
@@ -142,6 +142,20 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def resource(self) -> str:
         return next(k.plural for k in registry.resources() if k.model is self.model)
 
+    @property
+    def paginator(self):
+        """Cursor pages for a list ordered by `updated` without a page number (syncing),
+        page numbers otherwise (records/api/pagination.py)."""
+        if not hasattr(self, "_paginator"):
+            params = self.request.query_params if self.request is not None else {}
+            syncing = (
+                self.timestamped
+                and params.get("ordering", "").lstrip("-") == "updated"
+                and "page" not in params
+            )
+            self._paginator = UpdatedCursorPagination() if syncing else self.pagination_class()
+        return self._paginator
+
     def get_serializer_class(self):
         if self.action == "dataset" and self.dataset_serializer_class is not None:
             return self.dataset_serializer_class
@@ -215,7 +229,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def validators_key(self, lookup: str = "") -> str:
-        skipped = {"page", self.paginator.page_size_query_param, "format", "ordering"}
+        skipped = {"page", "cursor", self.paginator.page_size_query_param, "format", "ordering"}
         return cache.versioned_key(
             "rows",
             self.model._meta.label,

@@ -119,7 +119,10 @@ def test_dataset_holds_everything_visible(seeded, client):
     assert dataset["version"] == viewsets.DATASET_FORMAT_VERSION
     assert dataset["built_at"][:4].isdigit() and "T" in dataset["built_at"]
     assert dataset["generator"] == f"Pacta {viewsets.pacta_version()}"
-    assert list(dataset)[3:] == list(RESOURCES)
+    assert list(dataset)[3:] == [*RESOURCES, "license", "changes_cursor"]
+    assert dataset["license"]["url"].startswith("https://")
+    assert response["Link"] == f'<{dataset["license"]["url"]}>; rel="license"'
+
     for resource in RESOURCES:
         assert [r["slug"] for r in dataset[resource]] == slugs(
             client, f"/api/v1/{resource}/?page_size=100"
@@ -128,7 +131,8 @@ def test_dataset_holds_everything_visible(seeded, client):
         m for m in dataset["meetings"] if m["slug"] == "az-kz-supreme-interstate-council-1"
     )
     assert meeting == get_json(client, "/api/v1/meetings/az-kz-supreme-interstate-council-1/")
-    assert all(source["text"] for source in dataset["sources"])
+    # Press texts are "quotes only" by default: their cited passages, not the whole text.
+    assert all(source["text"] or source["excerpts"] for source in dataset["sources"])
 
 
 def test_dataset_leaves_drafts_to_staff(seeded, client, admin_client):

@@ -135,5 +135,7 @@ def test_the_schema_documents_every_answer_a_read_may_give():
         elif path.endswith(("/export.csv", "/export.jsonl")):
             assert {"200", "400"} <= set(responses), path
             assert "content" in responses["400"], path
+        elif path.endswith("/changes/"):  # the feed: no conditional GET, a 410 for a re-sync
+            assert {"200", "400", "404", "410"} <= set(responses), path
         elif not path.endswith("dataset.json"):
             assert {"200", "304", "400", "404"} <= set(responses), path

@@ -1,10 +1,11 @@
-from records.models import Source
+from records.models import Source, TextUse
 from tests.api.conftest import get_json, slugs
 
 SLUG = "azertac-2025-10-21-supreme-interstate-council"
 
 
 def test_detail_carries_the_text_and_the_list_does_not(seeded, client):
+    Source.objects.filter(slug=SLUG).update(text_use=TextUse.FULL)
     source = get_json(client, f"/api/v1/sources/{SLUG}/")
     record = Source.objects.get(slug=SLUG)
     assert source["text"] == record.text
@@ -13,7 +14,8 @@ def test_detail_carries_the_text_and_the_list_does_not(seeded, client):
     assert source["published_on"] == record.published_on.isoformat()
     listed = next(s for s in get_json(client, "/api/v1/sources/")["results"] if s["slug"] == SLUG)
     assert "text" not in listed
-    assert {k: v for k, v in source.items() if k != "text"} == listed
+    detail_only = {"text", "text_use", "excerpts"}
+    assert {k: v for k, v in source.items() if k not in detail_only} == listed
 
 
 def test_filters(seeded, client):

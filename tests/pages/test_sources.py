@@ -4,7 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from records.models import Citation, EditorialStatus, Source
+from records.models import Citation, EditorialStatus, Source, TextUse
 from records.passages import marked as segments
 from summits.models import Country, Meeting, MeetingCountry
 
@@ -39,6 +39,9 @@ class TestSegments:
 
 
 def test_the_source_page_marks_every_cited_passage_and_links_its_record(client, seeded):
+    # A text whose licence allows republishing it is shown whole (press texts, by default,
+    # show their cited passages only: tests/sync/test_quotes_only.py).
+    Source.objects.filter(slug=AZERTAC).update(text_use=TextUse.FULL)
     source = Source.objects.get(slug=AZERTAC)
     response = client.get(source.get_absolute_url())
     assert response.status_code == 200

@@ -101,10 +101,13 @@ def test_the_scenario_starts_from_the_layout_before_the_move(report):
 
 def test_migrating_forward_keeps_every_row_and_only_relabels_the_content_types(report):
     assert set(report["forward"]) == {"django_content_type"}, report["forward"]
-    # The one column the later migrations add to these tables: the citation's edit version.
+    # The columns later migrations add to these tables: the citation's edit version (records
+    # 0002) and the source's republishing licence (records 0004).
     assert report["columns_added"] == {
         "seeds_citation": ["version"],
         "seeds_historicalcitation": ["version"],
+        "seeds_source": ["text_use"],
+        "seeds_historicalsource": ["text_use"],
     }
     relabelled = report["forward"]["django_content_type"]
     assert relabelled["added"] == []

@@ -153,6 +153,10 @@ def _date_fields(value: dict | None, *, start: str, precision: str, end: str = "
     }
     if fields["year_inferred"] and not fields["inference"]:
         fields["inference"] = "Inferred by the import assistant."
+    if fields["year_inferred"]:
+        # The date's basis says so too (records/basis.py): a date whose year is inferred is
+        # never `stated`, and the reasoning is the proposal's.
+        fields["basis"] = {start: {"basis": "inferred", "reasoning": fields["inference"]}}
     if end:
         last = value.get("end")
         fields[end] = dt.date.fromisoformat(last) if last and last != value["start"] else None
@@ -625,6 +629,9 @@ def proposal_merge(
     changed: set[str] = set()
     for fact in ticked & set(scalar):
         for name, value in scalar[fact].items():
+            if name == "basis":
+                # The ticked fact's basis joins the record's bases of its other facts.
+                value = {**(target.basis or {}), **value}
             if not _empty(value) and getattr(target, name) != value:
                 setattr(target, name, value)
                 changed.add(name)

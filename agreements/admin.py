@@ -16,6 +16,7 @@ from agreements.models import (
 )
 from records.admin import CitationInline
 from records.admin_base import (
+    CHECKED_JSON,
     CollectionInlineMixin,
     HistoryAdmin,
     RecordAdmin,
@@ -31,6 +32,7 @@ from summits.models import Meeting
 class DocumentInline(admin.TabularInline):
     """The documents of a meeting or package; open one for its parties and status."""
 
+    formfield_overrides = CHECKED_JSON
     model = Document
     fields = ("title", "slug", "kind", "date", "date_precision", "status")
     readonly_fields = ("status",)

@@ -87,9 +87,16 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+# Lists typed as JSON are parsed with bounds (depth, number size, no NUL or lone surrogate): a
+# hostile value is a form error, not a server error or a poisoned row. Every admin page and
+# inline that edits a JSON field uses it.
+CHECKED_JSON = {models.JSONField: {"form_class": CheckedJSONField}}
+
+
 class CollectionInlineMixin:
     """An inline whose rows the seed loader treats as one list of the parent record."""
 
+    formfield_overrides = CHECKED_JSON
     seed_collection: str | None = None
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -108,7 +115,7 @@ class AnalystEditsMixin:
     parent_seed_collection: tuple[str, str] | None = None
     # Lists typed as JSON are parsed with bounds (depth, number size, no NUL or lone
     # surrogate): a hostile value is a form error, not a server error or a poisoned row.
-    formfield_overrides = {models.JSONField: {"form_class": CheckedJSONField}}
+    formfield_overrides = CHECKED_JSON
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

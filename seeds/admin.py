@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from agreements.models import StatusEvent
+from records.admin_base import CHECKED_JSON
 from records.models import Source
 from records.passages import marked
 from seeds.forms import EDIT_FORMS, ImportForm
@@ -217,6 +218,7 @@ def _admin_name(model) -> str:
 
 @admin.register(ImportReview)
 class ImportReviewAdmin(admin.ModelAdmin):
+    formfield_overrides = CHECKED_JSON
     list_display = ("source", "created_by", "created_at", "progress", "published_at")
     list_select_related = ("source", "created_by")
     search_fields = ("source__title", "source__publisher")

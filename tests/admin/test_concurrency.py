@@ -21,10 +21,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 
+from records import admin_base
 from records.models import EditorialStatus
 from records.roles import account_create, roles_ensure
 from records.services import records_publish
-from summits import admin_base
 from summits.models import Meeting
 from tests.admin.conftest import PASSWORD, change_url, client_for, form_data
 

@@ -18,6 +18,7 @@ from records.services import (
     EditConflict,
     _display,
     _history_author,
+    _logged_changes,
     citation_create,
     edit_conflict,
     mark_edited,
@@ -339,3 +340,26 @@ def test_citation_create_defaults_and_refuses_a_quote_the_source_lacks(db):
     assert named.field == "city"
     with pytest.raises(ValidationError):
         citation_create(record=record, source=source, quote="never said")
+
+
+def test_only_this_records_log_entries_count(users, django_assert_num_queries):
+    bob, carol = users["bob"], users["carol"]
+    record = person()
+    other = person(slug="p-other")
+    seen = record.version
+    save_as(record, bob, name="Ann Bob-Example")
+    log(bob, record, "Changed name.")
+    # Another person's entry, and another model's row with the same pk: neither is this record.
+    log(carol, other, "Changed other person.")
+    country = Country.objects.create(code="ZZ", name="Zedland")
+    log(carol, country, "Changed country.")
+    LogEntry.objects.filter(content_type__model="country").update(object_id=str(record.pk))
+
+    conflict = edit_conflict(model=Person, pk=record.pk, seen_version=seen)
+    assert conflict.log_messages == ["bob: Changed name."]
+    # The authors' names come with the entries, not one query each.
+    since = record.history.earliest().history_date
+    fresh = EditConflict(seen_version=seen, current_version=record.version)
+    with django_assert_num_queries(1):
+        _logged_changes(fresh, Person, record.pk, since=since)
+    assert fresh.log_messages == ["bob: Changed name."]

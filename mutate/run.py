@@ -68,6 +68,10 @@ def prepare(name: str, target: Target) -> Path:
             f"also_copy = {toml_list(also_copy)}",
             f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}",
             'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
+            # mutmut's wall bound is 15 × (the tests' own time + this): with the default 1 s, a
+            # test session's start-up (Django, collection, the test database) on a busy machine
+            # outlasts it and a mutant the first test kills is reported as a timeout.
+            f"timeout_constant = {os.environ.get('PACTA_MUTATE_TIMEOUT_CONSTANT', '10')}",
             "",
         ]
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -263,7 +264,10 @@ class ImportReviewAdmin(admin.ModelAdmin):
         # A review is changed by deciding its proposals, on the review page.
         if not self.has_view_permission(request):
             raise PermissionDenied
-        review = get_object_or_404(ImportReview, pk=object_id)
+        # A malformed id is a review that does not exist, never a server error.
+        review = self.get_object(request, unquote(object_id))
+        if review is None:
+            raise Http404("No such import review.")
         return HttpResponseRedirect(review.get_absolute_url())
 
     def _context(self, request, **extra) -> dict:

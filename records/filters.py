@@ -58,13 +58,14 @@ class YearFilter(filters.NumberFilter):
 
 class InstantField(filters.fields.IsoDateTimeField):
     """An ISO 8601 date-time the database can store: 9999-12-31T23:59-12:00 parses, but lies
-    past the last representable UTC instant and would crash the query (a 500) if let through."""
+    past the last representable UTC instant and would crash the query (a 500) if let through.
+    It reaches the database in UTC: PostgreSQL refuses offsets past ±15:59, which ISO allows."""
 
     def clean(self, value):
         value = super().clean(value)
         if value is not None:
             try:
-                value.astimezone(dt.UTC)
+                value = value.astimezone(dt.UTC)
             except OverflowError:
                 raise forms.ValidationError(
                     "Enter a date-time between years 1 and 9999."

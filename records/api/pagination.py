@@ -174,9 +174,11 @@ class UpdatedCursorPagination(ApiPagination):
             moment_text, pk_text = base64.urlsafe_b64decode(padded).decode().split("|")
             moment = dt.datetime.fromisoformat(moment_text)
             pk = int(pk_text)
-            if moment.tzinfo is None or pk < 0:
+            if moment.tzinfo is None or not 0 <= pk < 2**63:
                 raise ValueError(raw)
-        except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+            # In UTC, as the database stores it: PostgreSQL refuses offsets past ±15:59.
+            moment = moment.astimezone(dt.UTC)
+        except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as exc:
             raise exceptions.ValidationError(
                 {self.cursor_query_param: ["Give a cursor from a `next` link, unchanged."]}
             ) from exc

@@ -1,5 +1,5 @@
 """A database in the layout from before Source and Citation moved to the records app, with
-content, migrated forward, back and forward again; prints what it found as JSON.
+content, migrated forward to today's layout; prints what it found as JSON.
 
 Run by tests/records/test_layers_migration.py in a child process, against a scratch database
 named by DATABASE_URL: migrating in the test process itself would rebuild the app registry

@@ -11,7 +11,6 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.test.utils import setup_databases, teardown_databases
 
 from records.models import EditorialStatus, Source
 from records.services import (
@@ -27,17 +26,6 @@ from records.services import (
     records_unpublish,
 )
 from summits.models import Country, Person
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
-    """The test database without the seed (tests/conftest.py's django_db_setup adds it): these
-    tests make their own few rows, and a mutation run pays this set-up once per mutant."""
-    with django_db_blocker.unblock():
-        databases = setup_databases(verbosity=0, interactive=False)
-    yield
-    with django_db_blocker.unblock():
-        teardown_databases(databases, verbosity=0)
 
 
 @pytest.fixture

@@ -114,6 +114,7 @@ def live_seeded(django_db_serialized_rollback, transactional_db):
 
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
 
     from seeds.load import seed
     from summits.models import Country
@@ -121,4 +122,9 @@ def live_seeded(django_db_serialized_rollback, transactional_db):
     if not Country.objects.exists():
         ContentType.objects.clear_cache()
         import_module("summits.migrations.0002_load_iso_countries").load_countries(apps, None)
+    # A transactional test before this one may have left the content types and permissions
+    # flushed (tests/admin/test_concurrency.py): what `migrate` makes after its migrations is
+    # made again, so that accounts get their roles.
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     return seed()

@@ -382,6 +382,18 @@ def _save(record: models.Model, user: Any) -> models.Model:
     return record
 
 
+def _add_countries(through, owner: str, record, rows) -> None:
+    """The proposed countries with their roles (a meeting's, a document's parties, a
+    project's), beside those the record has; an unknown role takes the model's default."""
+    default = through._meta.get_field("role").default
+    for row in rows or []:
+        country = _country(row.get("code", ""))
+        role = row.get("role")
+        linked = {owner: record, "country": country}
+        if country and not through.objects.filter(**linked).exists():
+            through.objects.create(**linked, role=role if role in through.Role.values else default)
+
+
 def _add_rows(
     proposal: Proposal, record: models.Model, only: set | None, user: Any
 ) -> list[models.Model]:
@@ -392,15 +404,7 @@ def _add_rows(
     resolve = _resolver(proposal)
     if kind == Proposal.Kind.MEETING:
         if wanted("countries"):
-            for row in values.get("countries") or []:
-                country = _country(row.get("code", ""))
-                role = row.get("role")
-                if country and not record.participations.filter(country=country).exists():
-                    MeetingCountry.objects.create(
-                        meeting=record,
-                        country=country,
-                        role=role if role in MeetingCountry.Role.values else "participant",
-                    )
+            _add_countries(MeetingCountry, "meeting", record, values.get("countries"))
         if wanted("persons"):
             for row in values.get("persons") or []:
                 person = Person.objects.filter(slug=row.get("slug")).first()
@@ -413,15 +417,7 @@ def _add_rows(
                     )
     elif kind == Proposal.Kind.DOCUMENT:
         if wanted("parties"):
-            for row in values.get("parties") or []:
-                country = _country(row.get("code", ""))
-                role = row.get("role")
-                if country and not record.party_roles.filter(country=country).exists():
-                    DocumentParty.objects.create(
-                        document=record,
-                        country=country,
-                        role=role if role in DocumentParty.Role.values else "party",
-                    )
+            _add_countries(DocumentParty, "document", record, values.get("parties"))
         status = values.get("status")
         if (
             wanted("status")
@@ -437,15 +433,7 @@ def _add_rows(
             _cite(event, source, _quotes_for(values, "status"), None)
     elif kind == Proposal.Kind.PROJECT:
         if wanted("countries"):
-            for row in values.get("countries") or []:
-                country = _country(row.get("code", ""))
-                role = row.get("role")
-                if country and not record.country_roles.filter(country=country).exists():
-                    ProjectCountry.objects.create(
-                        project=record,
-                        country=country,
-                        role=role if role in ProjectCountry.Role.values else "partner",
-                    )
+            _add_countries(ProjectCountry, "project", record, values.get("countries"))
         if wanted("organizations"):
             for slug in values.get("organizations") or []:
                 organization = Organization.objects.filter(slug=slug).first()

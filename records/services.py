@@ -25,11 +25,15 @@ class StatusChange:
     records: tuple = ()
 
 
-@transaction.atomic
 def records_set_status(
     *, queryset: models.QuerySet, status: str, user: object | None
 ) -> StatusChange:
     """Publish or unpublish every record in `queryset`: one save, one history row each."""
+    with transaction.atomic():
+        return _set_status(queryset=queryset, status=status, user=user)
+
+
+def _set_status(*, queryset: models.QuerySet, status: str, user: object | None) -> StatusChange:
     model = queryset.model
     pks = list(queryset.values_list("pk", flat=True))
     # Locked one by one in pk order, so two analysts publishing overlapping selections queue.
@@ -114,7 +118,7 @@ def _display(value: object, limit: int = 120) -> str:
 
 
 def _history_author(row: models.Model) -> str:
-    user = getattr(row, "history_user", None)
+    user = row.history_user
     return user.get_username() if user is not None else "an unrecorded process (e.g. the seed)"
 
 
@@ -151,12 +155,9 @@ def edit_conflict(
         latest = newer[-1]
         conflict.changed_at = latest.history_date
         if base is not None:
-            excluded = [
-                name
-                for name in BOOKKEEPING_FIELDS
-                if any(f.name == name for f in latest._meta.fields)
-            ]
-            delta = latest.diff_against(base, excluded_fields=excluded)
+            # diff_against() compares editable fields only, and every bookkeeping field is
+            # editable=False (tests/admin/test_locking_services.py checks it of every kind).
+            delta = latest.diff_against(base)
             for change in delta.changes:
                 model_field = model._meta.get_field(change.field)
                 labels = dict(model_field.flatchoices) if model_field.choices else {}
@@ -196,7 +197,6 @@ def _logged_changes(conflict: EditConflict, model, pk: object, *, since) -> Edit
     return conflict
 
 
-@transaction.atomic
 def citation_create(
     *,
     record: models.Model,
@@ -214,6 +214,7 @@ def citation_create(
         field=field,
         occurrence=occurrence,
     )
-    citation.full_clean()
-    citation.save()
+    with transaction.atomic():
+        citation.full_clean()
+        citation.save()
     return citation

@@ -13,7 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from records.models import EditorialStatus, Source
+from records.registry import registry
 from records.services import (
+    BOOKKEEPING_FIELDS,
     EditConflict,
     _display,
     _history_author,
@@ -351,3 +353,14 @@ def test_only_this_records_log_entries_count(users, django_assert_num_queries):
     with django_assert_num_queries(1):
         _logged_changes(fresh, Person, record.pk, since=since)
     assert fresh.log_messages == ["bob: Changed name."]
+
+
+@pytest.mark.parametrize(
+    "model", [kind.model for kind in registry.kinds()], ids=lambda model: model.__name__
+)
+def test_bookkeeping_fields_stay_out_of_every_kinds_conflict_diff(model):
+    # edit_conflict() leaves bookkeeping out of its diff because diff_against() compares
+    # editable fields only: a bookkeeping field made editable would flood every conflict.
+    present = [f for f in model._meta.fields if f.name in BOOKKEEPING_FIELDS]
+    assert {f.name for f in present} >= {"version", "updated_at"}
+    assert [f.name for f in present if f.editable] == []

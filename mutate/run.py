@@ -49,7 +49,7 @@ def toml_list(values) -> str:
     return "[" + ", ".join(f'"{value}"' for value in values) + "]"
 
 
-def prepare(name: str, target: Target) -> Path:
+def prepare(name: str, target: Target, *, reuse_db: bool = False) -> Path:
     """A fresh copy of the project whose pyproject.toml tells mutmut what to do."""
     work = WORK / name
     shutil.rmtree(work, ignore_errors=True)
@@ -67,7 +67,10 @@ def prepare(name: str, target: Target) -> Path:
             f"only_mutate = {toml_list([target.module])}",
             f"also_copy = {toml_list(also_copy)}",
             f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}",
-            'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
+            # On PostgreSQL each mutant's test session would otherwise drop, create and migrate
+            # the test database: kept between sessions, only the seed's no-op sync remains.
+            "pytest_add_cli_args = "
+            + toml_list(["-p", "no:cacheprovider", *(["--reuse-db"] if reuse_db else [])]),
             # mutmut's wall bound is 15 × (the tests' own time + this): with the default 1 s, a
             # test session's start-up (Django, collection, the test database) on a busy machine
             # outlasts it and a mutant the first test kills is reported as a timeout.
@@ -83,7 +86,9 @@ def prepare(name: str, target: Target) -> Path:
 def run(name: str, target: Target, database_url: str | None) -> dict[str, list[str]]:
     label = f"{name} on {'PostgreSQL' if database_url else 'SQLite'}"
     print(f"== mutmut: {label}: {target.module} against {' '.join(target.tests)}", flush=True)
-    work = prepare(name + ("-postgresql" if database_url else ""), target)
+    work = prepare(
+        name + ("-postgresql" if database_url else ""), target, reuse_db=bool(database_url)
+    )
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     command = [str(MUTMUT), "run"]
     if database_url:

@@ -35,9 +35,12 @@ def records_set_status(
 
 def _set_status(*, queryset: models.QuerySet, status: str, user: object | None) -> StatusChange:
     model = queryset.model
-    pks = list(queryset.values_list("pk", flat=True))
     # Locked one by one in pk order, so two analysts publishing overlapping selections queue.
-    locked = model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+    locked = (
+        model._default_manager.select_for_update()
+        .filter(pk__in=queryset.values("pk"))
+        .order_by("pk")
+    )
     changed_records, already = [], 0
     for record in locked:
         if record.status == status:

@@ -332,6 +332,15 @@ def test_citation_create_defaults_and_refuses_a_quote_the_source_lacks(db):
         citation_create(record=record, source=source, quote="never said")
 
 
+def test_citation_create_cites_the_occurrence_asked_for(db):
+    text = "They signed a treaty in 2005. In 2024 they signed a treaty again."
+    source = Source.objects.create(
+        slug="s-2", title="A source", published_on=dt.date(2025, 1, 1), text=text, url=""
+    )
+    second = citation_create(record=person(), source=source, quote="signed a treaty", occurrence=2)
+    assert (second.occurrence, second.start) == (2, text.rindex("signed a treaty"))
+
+
 def test_only_this_records_log_entries_count(users, django_assert_num_queries):
     bob, carol = users["bob"], users["carol"]
     record = person()

@@ -19,15 +19,19 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.input_checks import CheckedJSONField, year_value
-from records.models import EditVersioned, SeedTracked
+from records.models import EditVersioned, Record, SeedTracked
+from records.registry import registry
+from records.roles import may_change_slugs
 from records.services import (
     BOOKKEEPING_FIELDS,
     EditConflict,
     edit_conflict,
+    former_slug_keep,
     mark_edited,
     records_publish,
     records_unpublish,
 )
+from records.slugs import unique_slug
 
 VERSION_FIELD = "edit_version"
 
@@ -280,11 +284,49 @@ class RecordAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
-        # A slug is in every published URL; changing it would break citations of the page.
-        return (*readonly, "slug") if obj is not None else readonly
+        # A slug is in every published URL: only an Editor changes one, and its old URLs
+        # then redirect to the new (records/slugs.py).
+        if obj is not None and not may_change_slugs(request.user):
+            return (*readonly, "slug")
+        return readonly
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": (self.slug_from,)} if obj is None else {}
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        slug = form.base_fields.get("slug")
+        if obj is None and slug is not None:
+            # Made on save from the title, transliterated (the admin's own JavaScript drops
+            # Cyrillic letters and joins words around an en dash).
+            slug.required = False
+            slug.help_text = (
+                f"Leave empty to make it from the {self.slug_from}, transliterated. "
+                "It is in every public URL."
+            )
+        elif slug is not None:
+            slug.help_text = (
+                "In every public URL. Changing it keeps the old URLs working: they redirect "
+                "to the new one."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and not obj.slug:
+            obj.slug = unique_slug(type(obj), str(getattr(obj, self.slug_from, "")))
+        if change:
+            # From the row, not the form: a revert to an old version may bring its slug back.
+            old = type(obj)._default_manager.filter(pk=obj.pk).values_list("slug", flat=True)
+            if old and old[0] != obj.slug:
+                former_slug_keep(record=obj, old_slug=old[0])
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # Records added in an inline (a meeting's documents) get their slug from their title.
+        for inline_form in formset.forms:
+            row = inline_form.instance
+            new = row.pk is None and inline_form.has_changed()
+            if new and isinstance(row, Record) and not row.slug:
+                title_field = registry.kind(type(row)).title_field
+                row.slug = unique_slug(type(row), str(getattr(row, title_field, "")))
+        super().save_formset(request, form, formset, change)
 
     def _report(self, request, result, verb: str) -> None:
         for record in result.records:

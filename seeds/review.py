@@ -18,7 +18,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agreements.models import (
     Document,
@@ -33,6 +32,7 @@ from agreements.models import (
 )
 from records.models import DatePrecision, EditorialStatus, Record, Source
 from records.services import citation_create, records_set_status
+from records.slugs import unique_slug
 from seeds.importer.extract import extract
 from seeds.importer.gazetteer import Gazetteer, from_database
 from seeds.models import ImportReview, Proposal
@@ -62,14 +62,6 @@ LISTS = (
     ("projects", Proposal.Kind.PROJECT),
     ("status_events", Proposal.Kind.STATUS_EVENT),
 )
-
-
-def unique_slug(model: type[models.Model], text: str) -> str:
-    base = slugify(text)[:180].strip("-") or model._meta.model_name
-    slug, number = base, 2
-    while model._default_manager.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 # --- Import ---------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ from agreements.models import (
     StatusEvent,
 )
 from records.models import DatePrecision, EditorialStatus, Record, Source
-from records.services import citation_create, records_set_status
+from records.publishing import records_publish_together
+from records.services import citation_create
 from records.slugs import unique_slug
 from seeds.importer.extract import extract
 from seeds.importer.gazetteer import Gazetteer, from_database
@@ -665,18 +666,19 @@ def review_records(review: ImportReview) -> dict[type[models.Model], list[int]]:
 
 @transaction.atomic
 def review_publish(*, review: ImportReview, user: Any) -> int:
-    """Publish the article's records together, source included; returns how many changed."""
+    """Publish the article's records together, source included, with the drafts they show;
+    returns how many changed."""
     review = ImportReview.objects.select_for_update().get(pk=review.pk)
     if review.proposals.filter(decision=Proposal.Decision.PENDING).exists():
         raise DecisionRefused("Decide every proposal before publishing the article's records.")
-    changed = 0
-    for model, pks in review_records(review).items():
-        result = records_set_status(
-            queryset=model._default_manager.filter(pk__in=pks),
-            status=EditorialStatus.PUBLISHED,
-            user=user,
-        )
-        changed += result.changed
+    records = [
+        record
+        for model, pks in review_records(review).items()
+        for record in model._default_manager.filter(pk__in=pks)
+    ]
+    # With the drafts they show (a person or body made beside them, or already a draft),
+    # as "publish with what it shows" in the admin does.
+    changed = records_publish_together(records=records, user=user).changed
     review.published_at = timezone.now()
     review.published_by = user if getattr(user, "pk", None) else None
     review.save(update_fields=["published_at", "published_by"])

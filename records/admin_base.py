@@ -288,6 +288,10 @@ class RecordAdmin(HistoryAdmin):
     """Admin for a Record: slug, editorial status, version."""
 
     actions = ("publish_selected", "publish_with_shown", "unpublish_selected")
+    # Actions the change page offers as buttons, for its one record: (action, label).
+    publish_buttons: tuple[tuple[str, str], ...] = (
+        ("publish_with_shown", "Publish with what it shows"),
+    )
     save_on_top = True
     list_per_page = 50
     slug_from = "title"
@@ -418,7 +422,8 @@ class RecordAdmin(HistoryAdmin):
             "title": heading,
             "records": [self.listed(record) for record in records],
             "drafts": [self.listed(draft) for draft in drafts],
-            "total": len(records) + len(drafts),
+            # What the button changes: the chosen records not yet published, and the drafts.
+            "total": sum(not record.is_published for record in records) + len(drafts),
             "action": action,
             "selected": selected,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -441,10 +446,6 @@ class RecordAdmin(HistoryAdmin):
             if name in self.get_actions(request)
         ]
         return super().change_view(request, object_id, form_url, extra_context)
-
-    publish_buttons: tuple[tuple[str, str], ...] = (
-        ("publish_with_shown", "Publish with what it shows"),
-    )
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -84,7 +84,12 @@ def may_change_slugs(user) -> bool:
     """Whether `user` may give a record a new slug: an Editor (or a superuser)."""
     if not getattr(user, "is_active", False):
         return False
-    return user.is_superuser or user.groups.filter(name=EDITOR).exists()
+    if user.is_superuser:
+        return True
+    # Asked several times per admin page: remembered on the user, as Django's permissions are.
+    if not hasattr(user, "_pacta_editor"):
+        user._pacta_editor = user.groups.filter(name=EDITOR).exists()
+    return user._pacta_editor
 
 
 @dataclass(frozen=True)

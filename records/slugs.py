@@ -33,10 +33,15 @@ def slug_from(text: str, *, max_length: int = SLUG_MAX_LENGTH) -> str:
 class FormerSlug(models.Model):
     """A slug a record had before an Editor changed it; its old URLs redirect to the record.
 
-    One row per retired slug of a kind: the same kind never has two records answering one
-    old address. A former slug never belongs to a live record of its kind either: the rename
-    service refuses a slug that is another record's former one, and `Record.clean()` refuses
-    a new record's slug that is one."""
+    One row per retired slug of a kind (a unique constraint): the same kind never has two
+    records answering one old address. A former slug never belongs to a live record of its
+    kind either: `Record.clean()`, which every write path runs (the admin's forms, the rename
+    service, the import review, the seed), refuses a slug that is another record's former one,
+    and `unique_slug()` skips former slugs. That half is validation, not a database
+    constraint: a CHECK cannot look into another table, and a trigger naming the record tables
+    breaks SQLite's table rebuilds in later migrations ("error in trigger …: no such table"
+    when the rebuilt table is renamed into place). Were one to get in by a raw write, the live
+    record would answer that slug and the redirect would no longer be reached."""
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, help_text="The kind of record renamed."

@@ -127,3 +127,19 @@ def test_the_confirmation_costs_the_same_queries_for_one_meeting_or_six(
     # One round of queries per step of links and kind, whatever the number of records.
     assert six == one, (one, six)
     assert one <= 60, one
+
+
+def test_publishing_on_the_change_form_warns_of_the_drafts_shown(draft_world, analyst_client):
+    from tests.admin.conftest import form_data
+
+    meeting = Meeting.objects.get(slug=MEETING)
+    Meeting.objects.filter(pk=meeting.pk).update(status=EditorialStatus.DRAFT)
+    data = form_data(analyst_client.get(change_url(meeting))) | {"status": "published"}
+
+    response = analyst_client.post(change_url(meeting), data, follow=True)
+
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "shows 5 draft(s)" in shown
+    assert str(draft_world.drafts["person"]) in shown
+    meeting.refresh_from_db()
+    assert meeting.is_published

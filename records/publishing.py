@@ -153,23 +153,23 @@ def article_records(source: Source) -> list[Record]:
     return records
 
 
-@transaction.atomic
 def records_publish_together(*, records: Iterable[Record], user: object | None) -> StatusChange:
     """Publish `records` and every draft they show, in one transaction, one history row each
     (records_set_status). Returns how many changed, with the records that did."""
     records = list(records)
-    grouped: Found = defaultdict(set)
-    for record in [*records, *shown_drafts(records)]:
-        grouped[type(record)].add(record.pk)
     changed, already = [], 0
-    for kind in registry.kinds():
-        if kind.model not in grouped:
-            continue
-        result = records_set_status(
-            queryset=kind.model._default_manager.filter(pk__in=grouped[kind.model]),
-            status=EditorialStatus.PUBLISHED,
-            user=user,
-        )
-        changed += result.records
-        already += result.already
+    with transaction.atomic():
+        grouped: Found = defaultdict(set)
+        for record in [*records, *shown_drafts(records)]:
+            grouped[type(record)].add(record.pk)
+        for kind in registry.kinds():
+            if kind.model not in grouped:
+                continue
+            result = records_set_status(
+                queryset=kind.model._default_manager.filter(pk__in=grouped[kind.model]),
+                status=EditorialStatus.PUBLISHED,
+                user=user,
+            )
+            changed += result.records
+            already += result.already
     return StatusChange(changed=len(changed), already=already, records=tuple(changed))

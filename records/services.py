@@ -243,19 +243,19 @@ def former_slug_keep(*, record: Record, old_slug: str) -> None:
     former.save()
 
 
-@transaction.atomic
 def record_rename(*, record: Record, slug: str, user: object | None = None) -> Record:
     """Give `record` a new slug; its old URLs answer with a 301 to the new one. Refuses a
     slug another record of its kind has or had (ValidationError)."""
     model = type(record)
-    current = model._default_manager.select_for_update().get(pk=record.pk)
-    old = current.slug
-    if slug == old:
-        return current
-    current.slug = slug
-    current.full_clean()
-    former_slug_keep(record=current, old_slug=old)
-    current.mark_analyst_edited(["slug"])
-    current._history_user = user
-    current.save()
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=record.pk)
+        old = current.slug
+        if slug == old:
+            return current
+        current.slug = slug
+        current.full_clean()
+        former_slug_keep(record=current, old_slug=old)
+        current.mark_analyst_edited(["slug"])
+        current._history_user = user
+        current.save()
     return current

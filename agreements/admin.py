@@ -34,9 +34,10 @@ class DocumentInline(admin.TabularInline):
 
     formfield_overrides = CHECKED_JSON
     model = Document
-    fields = ("title", "slug", "kind", "date", "date_precision", "status")
+    # The slug is made from the title on save (RecordAdmin.save_formset) and changed, by an
+    # Editor, on the document's own page, where the old URLs are kept.
+    fields = ("title", "kind", "date", "date_precision", "status")
     readonly_fields = ("status",)
-    prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
     extra = 0
 

@@ -23,6 +23,7 @@ from records.admin_basis import CitationFormSet
 from records.forms import CitationForm, SourceAddForm
 from records.models import Citation, SeedTracked, Source
 from records.passages import Span, segments, uncited_sentences
+from records.publishing import article_records
 from records.services import mark_edited
 
 
@@ -87,6 +88,28 @@ def record_label(record) -> str:
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
     change_form_template = "admin/records/source/change_form.html"
+    actions = (*RecordAdmin.actions, "publish_article")
+    publish_buttons = (
+        *RecordAdmin.publish_buttons,
+        ("publish_article", "Publish the article's records"),
+    )
+
+    @admin.action(
+        description="Publish the articles: the selected sources, every record citing them, "
+        "and the drafts those show",
+        permissions=["change"],
+    )
+    def publish_article(self, request, queryset):
+        sources = list(queryset)
+        records = list(dict.fromkeys(r for source in sources for r in article_records(source)))
+        return self.publish_together(
+            request,
+            records,
+            action="publish_article",
+            heading="Publish the article's records",
+            selected=[source.pk for source in sources],
+        )
+
     list_display = (
         "title",
         "publisher",

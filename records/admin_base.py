@@ -15,19 +15,26 @@ from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from records.input_checks import CheckedJSONField, year_value
-from records.models import EditVersioned, SeedTracked
+from records.input_checks import CheckedJSONField, NameListField, year_value
+from records.models import EditVersioned, Record, SeedTracked, list_of_strings
+from records.publishing import records_publish_together, shown_drafts
+from records.registry import registry
+from records.roles import may_change_slugs
 from records.services import (
     BOOKKEEPING_FIELDS,
     EditConflict,
     edit_conflict,
+    former_slug_keep,
     mark_edited,
     records_publish,
     records_unpublish,
 )
+from records.slugs import unique_slug
 
 VERSION_FIELD = "edit_version"
 
@@ -93,6 +100,14 @@ class VersionedForm(forms.ModelForm):
 CHECKED_JSON = {models.JSONField: {"form_class": CheckedJSONField}}
 
 
+def name_list_formfield(db_field, **kwargs):
+    """A list of names (a JSON field validated by `list_of_strings`: aliases) is typed one name
+    a line; None for any other field."""
+    if isinstance(db_field, models.JSONField) and list_of_strings in db_field.validators:
+        return db_field.formfield(form_class=NameListField, **kwargs)
+    return None
+
+
 class CollectionInlineMixin:
     """An inline whose rows the seed loader treats as one list of the parent record."""
 
@@ -116,6 +131,11 @@ class AnalystEditsMixin:
     # Lists typed as JSON are parsed with bounds (depth, number size, no NUL or lone
     # surrogate): a hostile value is a form error, not a server error or a poisoned row.
     formfield_overrides = CHECKED_JSON
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return name_list_formfield(db_field, **kwargs) or super().formfield_for_dbfield(
+            db_field, request, **kwargs
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
@@ -267,7 +287,11 @@ def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.S
 class RecordAdmin(HistoryAdmin):
     """Admin for a Record: slug, editorial status, version."""
 
-    actions = ("publish_selected", "unpublish_selected")
+    actions = ("publish_selected", "publish_with_shown", "unpublish_selected")
+    # Actions the change page offers as buttons, for its one record: (action, label).
+    publish_buttons: tuple[tuple[str, str], ...] = (
+        ("publish_with_shown", "Publish with what it shows"),
+    )
     save_on_top = True
     list_per_page = 50
     slug_from = "title"
@@ -280,11 +304,49 @@ class RecordAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
-        # A slug is in every published URL; changing it would break citations of the page.
-        return (*readonly, "slug") if obj is not None else readonly
+        # A slug is in every published URL: only an Editor changes one, and its old URLs
+        # then redirect to the new (records/slugs.py).
+        if obj is not None and not may_change_slugs(request.user):
+            return (*readonly, "slug")
+        return readonly
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": (self.slug_from,)} if obj is None else {}
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        slug = form.base_fields.get("slug")
+        if obj is None and slug is not None:
+            # Made on save from the title, transliterated (the admin's own JavaScript drops
+            # Cyrillic letters and joins words around an en dash).
+            slug.required = False
+            slug.help_text = (
+                f"Leave empty to make it from the {self.slug_from}, transliterated. "
+                "It is in every public URL."
+            )
+        elif slug is not None:
+            slug.help_text = (
+                "In every public URL. Changing it keeps the old URLs working: they redirect "
+                "to the new one."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and not obj.slug:
+            obj.slug = unique_slug(type(obj), str(getattr(obj, self.slug_from, "")))
+        if change:
+            # From the row, not the form: a revert to an old version may bring its slug back.
+            old = type(obj)._default_manager.filter(pk=obj.pk).values_list("slug", flat=True)
+            if old and old[0] != obj.slug:
+                former_slug_keep(record=obj, old_slug=old[0])
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # Records added in an inline (a meeting's documents) get their slug from their title.
+        for inline_form in formset.forms:
+            row = inline_form.instance
+            new = row.pk is None and inline_form.has_changed()
+            if new and isinstance(row, Record) and not row.slug:
+                title_field = registry.kind(type(row)).title_field
+                row.slug = unique_slug(type(row), str(getattr(row, title_field, "")))
+        super().save_formset(request, form, formset, change)
 
     def _report(self, request, result, verb: str) -> None:
         for record in result.records:
@@ -303,6 +365,93 @@ class RecordAdmin(HistoryAdmin):
     def publish_selected(self, request, queryset):
         result = records_publish(queryset=queryset, user=request.user)
         self._report(request, result, "published")
+        self.warn_of_drafts(request, list(queryset))
+
+    def warn_of_drafts(self, request, records: list) -> None:
+        """Published records that show drafts show the public less than the admin does."""
+        drafts = shown_drafts(records)
+        if not drafts:
+            return
+        named = ", ".join(f"{d._meta.verbose_name} “{d}”" for d in drafts[:10])
+        more = f" and {len(drafts) - 10} more" if len(drafts) > 10 else ""
+        self.message_user(
+            request,
+            f"What you published shows {len(drafts)} draft(s), which the public does not see: "
+            f"{named}{more}. Use “Publish … with the drafts they show” to publish them too.",
+            messages.WARNING,
+        )
+
+    @admin.action(
+        description="Publish selected %(verbose_name_plural)s with the drafts they show",
+        permissions=["change"],
+    )
+    def publish_with_shown(self, request, queryset):
+        records = list(queryset)
+        return self.publish_together(
+            request,
+            records,
+            action="publish_with_shown",
+            heading="Publish with the drafts they show",
+            selected=[record.pk for record in records],
+        )
+
+    def publish_together(
+        self, request, records: list, *, action: str, heading: str, selected: list
+    ):
+        """A confirmation page listing the drafts `records` show; on confirmation (a POST of
+        the changelist `action` for the `selected` rows again), publish them all in one
+        transaction (records/publishing.py)."""
+        drafts = shown_drafts(records)
+        for model in {type(record) for record in [*records, *drafts]}:
+            opts = model._meta
+            if not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+                raise PermissionDenied
+        if request.POST.get("confirm") == "yes":
+            result = records_publish_together(records=records, user=request.user)
+            for record in result.records:
+                self.log_change(request, record, "Published.")
+            self.message_user(
+                request,
+                f"{result.changed} record(s) published together ({result.already} already were).",
+                messages.SUCCESS if result.changed else messages.INFO,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": heading,
+            "records": [self.listed(record) for record in records],
+            "drafts": [self.listed(draft) for draft in drafts],
+            # What the button changes: the chosen records not yet published, and the drafts.
+            "total": sum(not record.is_published for record in records) + len(drafts),
+            "action": action,
+            "selected": selected,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/records/publish_together.html", context)
+
+    @staticmethod
+    def listed(record) -> tuple:
+        """A record as the confirmation page lists it: itself, its kind, its change page."""
+        opts = record._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return record, opts.verbose_name, url
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        # The change form's "publish with what it shows" button posts the changelist action.
+        extra_context["publish_actions"] = [
+            (name, label)
+            for name, label in self.publish_buttons
+            if name in self.get_actions(request)
+        ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        if "status" in form.changed_data and record.is_published:
+            self.warn_of_drafts(request, [record])
 
     @admin.action(
         description="Unpublish selected %(verbose_name_plural)s (back to draft)",

@@ -144,6 +144,66 @@ class CheckedJSONField(forms.JSONField):
             return forms.fields.InvalidJSONInput(data)
 
 
+def names_from_lines(text: str) -> list[str]:
+    """One name a line: each trimmed (inner runs of spaces made one), blank lines dropped, a
+    name already listed (ignoring case) dropped, the first spelling kept."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        name = " ".join(line.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+class NameListField(forms.Field):
+    """A JSON list of names edited as text, one name a line (aliases), not as JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
+
+    def __init__(self, *, max_length: int = 300, **kwargs) -> None:
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.setdefault("help_text", "")
+        kwargs["help_text"] = " ".join(
+            part for part in (kwargs["help_text"], "One name a line.") if part
+        )
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(item) for item in value)
+        return "" if value is None else value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list):
+            return value
+        if value in self.empty_values:
+            return []
+        problem = text_problem(value)
+        if problem is not None:
+            raise ValidationError(f"The text {problem}.", code="invalid")
+        names = names_from_lines(value)
+        too_long = [name for name in names if len(name) > self.max_length]
+        if too_long:
+            raise ValidationError(
+                f"A name is longer than {self.max_length} characters: “{too_long[0][:60]}…”. "
+                "Put one name on each line.",
+                code="max_length",
+            )
+        return names
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        try:
+            return self.to_python(data) != (initial or [])
+        except ValidationError:
+            return True
+
+
 def year_value(value: str | None) -> int | None:
     """A year typed in a query string, or None when it is not one a date can have."""
     if value and value.isascii() and value.isdigit() and len(value) <= MAX_YEAR_DIGITS:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from records.input_checks import text_problem
 from records.registry import register, register_part
 from records.search import matching_ids, query_words
+from records.slugs import FormerSlug
 from records.visibility import published_lookup, sees_drafts
 
 
@@ -172,6 +173,27 @@ class Record(EditVersioned, SeedTracked):
     @property
     def is_published(self) -> bool:
         return self.status == EditorialStatus.PUBLISHED
+
+    def clean(self) -> None:
+        super().clean()
+        # An old address must keep leading to the record that had it (records/slugs.py).
+        if self.slug:
+            retired = FormerSlug.objects.filter(
+                content_type=ContentType.objects.get_for_model(type(self)), slug=self.slug
+            )
+            if self.pk is not None:
+                # Its own former slug: renamed back, which the rename service allows.
+                retired = retired.exclude(object_id=self.pk)
+            if retired.exists():
+                raise ValidationError(
+                    {
+                        "slug": (
+                            f"“{self.slug}” was the slug of another "
+                            f"{self._meta.verbose_name}; its old links lead there. "
+                            "Choose another."
+                        )
+                    }
+                )
 
 
 class DatedMixin(models.Model):

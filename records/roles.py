@@ -5,7 +5,9 @@ need the change permission); never delete a record. Removing a row *inside* a re
 participating country, a citation, a milestone) is part of editing that record, so Analysts
 may delete those rows; every such removal is in the record's admin log.
 
-Editor: everything an Analyst may do, plus deleting records and managing user accounts.
+Editor: everything an Analyst may do, plus deleting records, changing a record's slug and
+managing user accounts. A slug is in every public URL and in citations of Pacta elsewhere:
+changing one (its old URLs then redirect) is an editorial decision, like deleting a record.
 """
 
 from __future__ import annotations
@@ -76,6 +78,18 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     for label, actions in SECURITY_PERMISSIONS.items():
         editor |= _codenames_for(apps.get_model(label), actions)
     return {ANALYST: analyst, EDITOR: editor}
+
+
+def may_change_slugs(user) -> bool:
+    """Whether `user` may give a record a new slug: an Editor (or a superuser)."""
+    if not getattr(user, "is_active", False):
+        return False
+    if user.is_superuser:
+        return True
+    # Asked several times per admin page: remembered on the user, as Django's permissions are.
+    if not hasattr(user, "_pacta_editor"):
+        user._pacta_editor = user.groups.filter(name=EDITOR).exists()
+    return user._pacta_editor
 
 
 @dataclass(frozen=True)

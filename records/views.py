@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
 
 from records.citing import QuoteIndex, citations_prefetch
 from records.listing import PublishedMixin, api_url
+from records.slugs import moved_record, with_query
 
 
 class RecordDetailView(PublishedMixin, DetailView):
@@ -17,6 +19,18 @@ class RecordDetailView(PublishedMixin, DetailView):
     api_basename = ""
     # Facts the page shows in its table: their quotes sit beside them, the rest below.
     shown_facts: tuple[str, ...] = ()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the record had before an Editor changed its slug: moved for good.
+            slug = kwargs.get(self.slug_url_kwarg, "")
+            record = moved_record(self.get_queryset().model, slug, request.user)
+            if record is None:
+                raise
+            url = with_query(record.get_absolute_url(), request.META.get("QUERY_STRING", ""))
+            return HttpResponsePermanentRedirect(url)
 
     def get_queryset(self):
         return self.with_related(super().get_queryset(), self.request.user)

@@ -218,6 +218,7 @@ class Loader(SyncEngine):
             {"slug": record["slug"]},
             {
                 "name": record["name"],
+                "aliases": list(record.get("aliases") or []),
                 "kind": record.get("kind", Body.Kind.COUNCIL),
                 "summary": record.get("summary", "") or "",
                 **self.published(),

@@ -18,7 +18,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agreements.models import (
     Document,
@@ -32,7 +31,9 @@ from agreements.models import (
     StatusEvent,
 )
 from records.models import DatePrecision, EditorialStatus, Record, Source
-from records.services import citation_create, records_set_status
+from records.publishing import records_publish_together
+from records.services import citation_create
+from records.slugs import unique_slug
 from seeds.importer.extract import extract
 from seeds.importer.gazetteer import Gazetteer, from_database
 from seeds.models import ImportReview, Proposal
@@ -62,14 +63,6 @@ LISTS = (
     ("projects", Proposal.Kind.PROJECT),
     ("status_events", Proposal.Kind.STATUS_EVENT),
 )
-
-
-def unique_slug(model: type[models.Model], text: str) -> str:
-    base = slugify(text)[:180].strip("-") or model._meta.model_name
-    slug, number = base, 2
-    while model._default_manager.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 # --- Import ---------------------------------------------------------------------------------
@@ -673,18 +666,19 @@ def review_records(review: ImportReview) -> dict[type[models.Model], list[int]]:
 
 @transaction.atomic
 def review_publish(*, review: ImportReview, user: Any) -> int:
-    """Publish the article's records together, source included; returns how many changed."""
+    """Publish the article's records together, source included, with the drafts they show;
+    returns how many changed."""
     review = ImportReview.objects.select_for_update().get(pk=review.pk)
     if review.proposals.filter(decision=Proposal.Decision.PENDING).exists():
         raise DecisionRefused("Decide every proposal before publishing the article's records.")
-    changed = 0
-    for model, pks in review_records(review).items():
-        result = records_set_status(
-            queryset=model._default_manager.filter(pk__in=pks),
-            status=EditorialStatus.PUBLISHED,
-            user=user,
-        )
-        changed += result.changed
+    records = [
+        record
+        for model, pks in review_records(review).items()
+        for record in model._default_manager.filter(pk__in=pks)
+    ]
+    # With the drafts they show (a person or body made beside them, or already a draft),
+    # as "publish with what it shows" in the admin does.
+    changed = records_publish_together(records=records, user=user).changed
     review.published_at = timezone.now()
     review.published_by = user if getattr(user, "pk", None) else None
     review.save(update_fields=["published_at", "published_by"])

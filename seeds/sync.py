@@ -24,6 +24,7 @@ from django.db import models
 from records.basis import compact
 from records.models import Source
 from records.services import citation_create
+from records.slugs import former_owner
 from seeds.records import (
     PartialDate,
     partial_date,
@@ -148,6 +149,9 @@ class SyncEngine:
     ) -> models.Model:
         label = f"{section}/{next(iter(lookup.values()))}"
         obj = model.objects.filter(**lookup).first()
+        if obj is None and "slug" in lookup:
+            # An Editor renamed it: the seed's slug is one of its former ones.
+            obj = model.objects.filter(pk=former_owner(model, lookup["slug"])).first()
         if obj is None:
             obj = model(**lookup, **fields)
             self.validated_save(obj, label)

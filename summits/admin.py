@@ -127,9 +127,12 @@ class BodyAdmin(RecordAdmin):
     slug_from = "name"
     list_display = ("name", "kind", "member_list", "session_count", "status", "updated_at")
     list_filter = ("status", "kind", admin_country_list_filter("members", "bodies"))
-    search_fields = ("name", "slug")
+    search_fields = ("name", "slug", "aliases")
     autocomplete_fields = ("members",)
-    fieldsets = ((None, {"fields": ("name", "slug", "kind", "members", "status", "summary")}),)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "members", "status", "summary")}),
+        ("More", {"classes": ("collapse",), "fields": ("aliases",)}),
+    )
     inlines = (CitationInline,)
 
     def get_queryset(self, request):

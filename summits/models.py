@@ -187,13 +187,19 @@ class Body(Record):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=300)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[list_of_strings],
+        help_text="Other names texts use for it: “Supreme Interstate Council”.",
+    )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COUNCIL)
     members = models.ManyToManyField(Country, related_name="bodies", blank=True)
     summary = models.TextField(blank=True)
     citations = GenericRelation("records.Citation")
     history = HistoricalRecords()
 
-    search_fields = ("name", "summary")
+    search_fields = ("name", "aliases", "summary")
 
     class Meta:
         ordering = ["name"]

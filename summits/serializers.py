@@ -149,6 +149,7 @@ class BodySerializer(CitedMixin, DescribedModel):
             "public_url",
             "updated_at",
             "name",
+            "aliases",
             "kind",
             "kind_label",
             "countries",

@@ -222,7 +222,7 @@ class BodyDetailView(RecordDetailView):
     model = Body
     template_name = "summits/body_detail.html"
     api_basename = "body"
-    shown_facts = ("name", "kind", "members", "summary")
+    shown_facts = ("name", "aliases", "kind", "members", "summary")
 
     def with_related(self, queryset, user):
         return (

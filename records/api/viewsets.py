@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.cache import caches
 from django.db.models import Count, Max, Prefetch, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +39,7 @@ from records.api.pagination import ApiPagination, UpdatedCursorPagination
 from records.api.plan import Computed, RecordPlan
 from records.api.schema import PactaAutoSchema
 from records.models import Citation
+from records.slugs import moved_record, with_query
 from records.visibility import audience, sees_drafts
 
 # Raised when a record's shape changes in a way a client must notice (a field removed or
@@ -305,10 +307,29 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
                 raise exceptions.NotFound()
             return Response(records[0])
 
-        return self.answer(
-            lambda: self.get_queryset().filter(**{self.lookup_field: value}),
-            f"{self.lookup_field}={value}",
-            build,
+        try:
+            return self.answer(
+                lambda: self.get_queryset().filter(**{self.lookup_field: value}),
+                f"{self.lookup_field}={value}",
+                build,
+            )
+        except exceptions.NotFound:
+            moved = self.moved(value)
+            if moved is None:
+                raise
+            return moved
+
+    def moved(self, value: str) -> HttpResponsePermanentRedirect | None:
+        """A 301 to the record's current address when `value` is a slug it had before."""
+        if not self.timestamped or self.lookup_field != "slug":
+            return None
+        record = moved_record(self.model, value, self.request.user)
+        if record is None:
+            return None
+        name = f"{self.request.resolver_match.namespace}:{self.basename}-detail".lstrip(":")
+        url = reverse(name, kwargs={self.lookup_field: record.slug})
+        return HttpResponsePermanentRedirect(
+            with_query(url, self.request.META.get("QUERY_STRING", ""))
         )
 
     def lookup_value(self, raw: str) -> str:

@@ -29,12 +29,11 @@ from records.services import (
     BOOKKEEPING_FIELDS,
     EditConflict,
     edit_conflict,
-    former_slug_keep,
     mark_edited,
     records_publish,
     records_unpublish,
 )
-from records.slugs import unique_slug
+from records.slugs import former_slug_keep, unique_slug
 
 VERSION_FIELD = "edit_version"
 

@@ -1,4 +1,4 @@
-"""Write paths of the analysts' workspace: publishing, slugs, edit conflicts, analyst-edit marks.
+"""Write paths of the analysts' workspace: publishing, edit conflicts, analyst-edit marks.
 
 The admin calls these; they know nothing of forms or requests, only records and users.
 """
@@ -12,15 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from records.models import (
-    Citation,
-    EditorialStatus,
-    EditVersioned,
-    Record,
-    SeedTracked,
-    Source,
-)
-from records.slugs import FormerSlug
+from records.models import Citation, EditorialStatus, EditVersioned, SeedTracked, Source
 
 # Bookkeeping that every save touches; showing it in a diff would only hide the real changes.
 BOOKKEEPING_FIELDS = ("version", "updated_at", "created_at", "seeded", "analyst_edited")
@@ -229,37 +221,3 @@ def citation_create(
         citation.full_clean()
         citation.save()
     return citation
-
-
-def former_slug_keep(*, record: Record, old_slug: str) -> None:
-    """Before `record` is saved under a new slug: keep `old_slug`, its current one, as a former
-    slug whose URLs redirect to it, and drop the new slug from its former ones when it is
-    renamed back. The caller saves the record in the same transaction (`record_rename`, or
-    the admin's save of a change form that changed the slug)."""
-    if old_slug == record.slug:
-        return
-    content_type = ContentType.objects.get_for_model(type(record))
-    FormerSlug.objects.filter(
-        content_type=content_type, object_id=record.pk, slug=record.slug
-    ).delete()
-    former = FormerSlug(content_type=content_type, object_id=record.pk, slug=old_slug)
-    former.full_clean()
-    former.save()
-
-
-def record_rename(*, record: Record, slug: str, user: object | None = None) -> Record:
-    """Give `record` a new slug; its old URLs answer with a 301 to the new one. Refuses a
-    slug another record of its kind has or had (ValidationError)."""
-    model = type(record)
-    with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=record.pk)
-        old = current.slug
-        if slug == old:
-            return current
-        current.slug = slug
-        current.full_clean()
-        former_slug_keep(record=current, old_slug=old)
-        current.mark_analyst_edited(["slug"])
-        current._history_user = user
-        current.save()
-    return current

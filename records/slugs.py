@@ -8,7 +8,7 @@ a 301 to the new one (`records.views.RecordDetailView`, `records.api.viewsets.Re
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from slugify import slugify
 
 SLUG_MAX_LENGTH = 180
@@ -101,3 +101,37 @@ def unique_slug(model: type[models.Model], text: str) -> str:
     ):
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def former_slug_keep(*, record: models.Model, old_slug: str) -> None:
+    """Before `record` is saved under a new slug: keep `old_slug`, its current one, as a former
+    slug whose URLs redirect to it, and drop the new slug from its former ones when it is
+    renamed back. The caller saves the record in the same transaction (`record_rename`, or
+    the admin's save of a change form that changed the slug)."""
+    if old_slug == record.slug:
+        return
+    content_type = ContentType.objects.get_for_model(type(record))
+    FormerSlug.objects.filter(
+        content_type=content_type, object_id=record.pk, slug=record.slug
+    ).delete()
+    former = FormerSlug(content_type=content_type, object_id=record.pk, slug=old_slug)
+    former.full_clean()
+    former.save()
+
+
+def record_rename(*, record: models.Model, slug: str, user: object | None = None) -> models.Model:
+    """Give `record` a new slug; its old URLs answer with a 301 to the new one. Refuses a
+    slug another record of its kind has or had (ValidationError)."""
+    model = type(record)
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=record.pk)
+        old = current.slug
+        if slug == old:
+            return current
+        current.slug = slug
+        current.full_clean()
+        former_slug_keep(record=current, old_slug=old)
+        current.mark_analyst_edited(["slug"])
+        current._history_user = user
+        current.save()
+    return current

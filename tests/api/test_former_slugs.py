@@ -3,7 +3,7 @@
 import pytest
 
 from records import registry
-from records.services import record_rename
+from records.slugs import record_rename
 from summits.models import Person
 from tests.api.conftest import get_json
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from records import registry
-from records.services import record_rename
+from records.slugs import record_rename
 from summits.models import Meeting, Person
 from tests.pages.conftest import COUNCIL_2
 

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from agreements.models import Document
-from records.services import record_rename
-from records.slugs import FormerSlug, former_owner, slug_from, unique_slug
+from records.slugs import FormerSlug, former_owner, record_rename, slug_from, unique_slug
 from summits.models import Body, Meeting, Person
 
 

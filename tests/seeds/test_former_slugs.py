@@ -1,6 +1,6 @@
 """A re-seed finds a record an Editor renamed by its former slug, and leaves the new one."""
 
-from records.services import record_rename
+from records.slugs import record_rename
 from seeds.load import seed
 from summits.models import Meeting, Person
 

@@ -214,6 +214,16 @@ class HistoryAdmin(VersionedAdminMixin, AnalystEditsMixin, SimpleHistoryAdmin):
         except ValidationError as exc:
             raise Http404("No such record or version.") from exc
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A passage chosen on a source's page arrives in the query string (records/admin.py).
+        prefill = getattr(inline, "cited_passage_initial", None)
+        if request.method == "GET" and prefill is not None:
+            initial = prefill(request)
+            if initial is not None:
+                kwargs["initial"] = [initial]
+        return kwargs
+
     def history_view(self, request, object_id, extra_context=None):
         self.checked_ids(object_id)
         return super().history_view(request, object_id, extra_context)

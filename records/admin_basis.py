@@ -107,7 +107,11 @@ def uncited_message(facts: list[str]) -> str:
 
 
 class CitationFormSet(BaseGenericInlineFormSet):
-    """The record's quotes, checked against the bases submitted with them."""
+    """The record's quotes, checked against the bases submitted with them; each quote's field
+    is a choice of this record's facts."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "record_model": type(self.instance)}
 
     def clean(self):
         super().clean()

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from records import registry
 from records.input_checks import text_problem
-from records.models import Citation, Source, find_quote, text_sha256
-from records.passages import near_miss
+from records.models import Citation, Source, citable_fields, text_sha256
+from records.quotes import QuoteCheck, Verdict, check_quote, occurrence_number
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -19,13 +22,97 @@ def normalized_text(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def cited_kinds() -> list[type]:
+    """Every registered model that carries citations (has a `citations` generic relation):
+    the record kinds and the parts cited on their own (status events, milestones)."""
+    models = [kind.model for kind in registry.kinds()]
+    models += [part.model for part in registry.registry.parts_by_model.values()]
+    return [
+        model
+        for model in models
+        if any(
+            isinstance(f, GenericRelation) and f.name == "citations"
+            for f in model._meta.get_fields()
+        )
+    ]
+
+
+def field_choices(model) -> list[tuple[str, str]]:
+    """A citation's field as a choice of the cited record's facts, "whole record" first."""
+    return [("", "whole record"), *citable_fields(model).items()]
+
+
 class CitationForm(forms.ModelForm):
-    """A quote checked against its source before the model's own check, to say what is wrong."""
+    """A quote checked against its source before the model's own check, to say what is wrong
+    and, when only typography differs, to offer the source's exact text (records/quotes.py).
+
+    `record_model` (the record the quotes belong to, in an inline) makes the field a choice of
+    that record's facts; on the stand-alone page the kind chosen in the form decides.
+    """
+
+    FIX = "use_source_text"
 
     class Meta:
         model = Citation
         fields = ("source", "field", "quote", "occurrence")
         widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, record_model=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fix = self.data.get(self.add_prefix(self.FIX)) if self.is_bound else None
+        if fix:
+            # The no-script path of "use the source's exact text": the button submits it.
+            self.data = self.data.copy()
+            occurrence, _, quote = fix.partition(":")
+            self.data[self.add_prefix("quote")] = quote
+            self.data[self.add_prefix("occurrence")] = occurrence
+        self.record_model = record_model or self.chosen_model()
+        if "field" in self.fields:
+            self.fields["field"] = forms.ChoiceField(
+                label="field",
+                required=False,
+                choices=self.field_choices(),
+                help_text="The fact the quote supports; “whole record” when it supports all.",
+            )
+        if "occurrence" in self.fields:
+            occurrence = self.fields["occurrence"]
+            occurrence.required = False
+            occurrence.help_text = (
+                "Leave empty when the quote appears once; when it appears more often, the "
+                "form lists each place to choose from."
+            )
+            if self.instance.pk is None:
+                occurrence.initial = None
+
+    def chosen_model(self):
+        content_type = self.instance.content_type if self.instance.content_type_id else None
+        if self.is_bound and "content_type" in self.fields:
+            value = self.data.get(self.add_prefix("content_type"))
+            content_type = ContentType.objects.filter(pk=value).first() if value else None
+        elif "content_type" in self.initial:
+            content_type = ContentType.objects.filter(pk=self.initial["content_type"]).first()
+        return content_type.model_class() if content_type is not None else None
+
+    def field_choices(self) -> list:
+        stored = self.instance.field if self.instance.pk is not None else ""
+        if self.record_model is not None:
+            choices = field_choices(self.record_model)
+        else:
+            # No kind chosen yet: every kind's facts, grouped; the kind chosen then decides.
+            choices = [("", "whole record")] + [
+                (str(model._meta.verbose_name).capitalize(), field_choices(model)[1:])
+                for model in cited_kinds()
+            ]
+            return choices
+        if stored and stored not in dict(choices):
+            name = self.record_model._meta.verbose_name
+            choices.append((stored, f"{stored} (not a field of a {name}: choose one)"))
+        return choices
+
+    def quote_changed(self) -> bool:
+        return self.instance.pk is None or bool(
+            {"source", "quote", "occurrence"} & set(self.changed_data)
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -36,32 +123,99 @@ class CitationForm(forms.ModelForm):
                 self.add_error(
                     "object_id", f"There is no {content_type.name} with id {object_id}."
                 )
+        self.clean_fact(cleaned)
         source, quote = cleaned.get("source"), cleaned.get("quote")
-        occurrence = cleaned.get("occurrence") or 1
         if source is None or not quote:
             return cleaned
-        if find_quote(source.text, quote, occurrence) >= 0:
+        if not self.quote_changed():
+            cleaned["occurrence"] = cleaned.get("occurrence") or self.instance.occurrence
             return cleaned
-        count = source.text.count(quote)
-        if count:
-            message = (
-                f"The quote appears {count} time(s) in “{source.slug}”, so occurrence "
-                f"{occurrence} does not exist. Use a number from 1 to {count}."
-            )
-            self.add_error("occurrence", message)
-            return cleaned
-        message = (
-            f"The quote is not found verbatim in source “{source.slug}”. Copy it exactly "
-            "from the text."
-        )
-        suggestion = near_miss(source.text, quote)
-        if suggestion is not None:
-            message += (
-                f" The text has “{suggestion}”, which differs only in spacing, capitals, "
-                "quotation marks or dashes."
-            )
-        self.add_error("quote", message)
+        self.check_against(source, quote, cleaned)
         return cleaned
+
+    def clean_fact(self, cleaned) -> None:
+        field = cleaned.get("field") or ""
+        model = self.record_model
+        if not field or model is None or "field" not in self.changed_data:
+            return
+        if field not in citable_fields(model):
+            self.add_error(
+                "field",
+                f"“{field}” is not a field of a {model._meta.verbose_name}: choose one of its "
+                "fields, or “whole record”.",
+            )
+
+    def check_against(self, source: Source, quote: str, cleaned) -> None:
+        check = check_quote(source.text, quote)
+        occurrence = cleaned.get("occurrence")
+        where = f"in source “{source.slug}”"
+        if check.verdict is Verdict.EXACT:
+            if occurrence not in (None, 1):
+                self.add_error(
+                    "occurrence",
+                    f"The quote appears once {where}, so occurrence {occurrence} does not "
+                    "exist. Leave it empty or use 1.",
+                )
+            cleaned["occurrence"] = 1
+            return
+        if check.verdict is Verdict.AMBIGUOUS:
+            count = len(check.occurrences)
+            chosen_again = self.instance.pk is None or "occurrence" in self.changed_data
+            if occurrence is not None and 1 <= occurrence <= count and chosen_again:
+                return
+            if occurrence is not None and occurrence > count:
+                lead = (
+                    f"The quote appears {count} time(s) {where}, so occurrence {occurrence} "
+                    f"does not exist. Use a number from 1 to {count}:"
+                )
+            else:
+                lead = f"The quote appears {count} times {where}. Which one do you cite?"
+            self.add_error("occurrence", occurrence_choices(lead, check, self))
+            return
+        if check.verdict in (Verdict.TOO_SHORT, Verdict.EMPTY):
+            self.add_error("quote", check.summary())
+            return
+        self.add_error("quote", quote_problem(source, check, self))
+
+
+def occurrence_choices(lead: str, check: QuoteCheck, form: CitationForm):
+    items = format_html_join(
+        "",
+        '<li><button type="button" class="quote-occurrence" data-target="{}" data-value="{}">'
+        "{}</button> …{}<mark>{}</mark>{}…</li>",
+        (
+            (form.add_prefix("occurrence"), number, number, o.before, o.text, o.after)
+            for number, o in enumerate(check.occurrences, start=1)
+        ),
+    )
+    return ValidationError(
+        format_html('{} <ol class="quote-occurrences">{}</ol>', lead, items),
+        code="ambiguous",
+    )
+
+
+def quote_problem(source: Source, check: QuoteCheck, form: CitationForm) -> ValidationError:
+    """The refusal of a quote the source lacks verbatim: why, and the fix when there is one."""
+    message = format_html(
+        "The quote is not found verbatim in source “{}”. {}", source.slug, check.summary()
+    )
+    if check.fixable:
+        closest = check.closest
+        number = occurrence_number(source.text, closest.start, closest.end)
+        message = format_html(
+            '{} <button type="submit" class="quote-fix" name="{}" value="{}" '
+            'data-target="{}" data-occurrence-target="{}" data-quote="{}" '
+            'data-occurrence="{}">Use the source\'s exact text: “{}”</button>',
+            message,
+            form.add_prefix(form.FIX),
+            f"{number}:{closest.text}",
+            form.add_prefix("quote"),
+            form.add_prefix("occurrence"),
+            closest.text,
+            number,
+            closest.text,
+        )
+    return ValidationError(message, code=check.verdict.value)
 
 
 class SourceAddForm(forms.ModelForm):

@@ -26,7 +26,7 @@ from records.admin_base import (
     admin_year_list_filter,
 )
 from records.admin_basis import CitationFormSet
-from records.forms import CitationForm, SourceAddForm, cited_kinds
+from records.forms import CitationForm, SourceAddForm, cited_kinds, cited_parts
 from records.models import Citation, SeedTracked, Source, citable_fields
 from records.passages import Span, segments, uncited_sentences
 from records.quotes import check_quote, occurrence, occurrence_number
@@ -56,6 +56,11 @@ class CitationInline(CollectionInlineMixin, GenericTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A document's status events, a project's milestones: their quotes are added here.
+        return ("target", *fields) if obj is not None and cited_parts(type(obj)) else fields
 
     def cited_passage_initial(self, request) -> dict | None:
         """The first new row, filled in from a passage chosen on a source's page."""

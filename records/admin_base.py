@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from records import registry
 from records.input_checks import CheckedJSONField, year_value
 from records.models import EditVersioned, SeedTracked
 from records.services import (
@@ -254,6 +257,31 @@ class HistoryAdmin(VersionedAdminMixin, AnalystEditsMixin, SimpleHistoryAdmin):
         # The version check locks the row; the lock must last until the revert is saved.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class BackToOwnerMixin:
+    """The admin of a part with a page of its own (a status event, a milestone): saving it
+    returns to the record it belongs to (its document, its project), where it is read, rather
+    than to the list of every part. "Save and continue" and "Save and add another" stay."""
+
+    STAY = ("_continue", "_addanother", "_saveasnew", IS_POPUP_VAR)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.back_to_owner(request, obj, super().response_add(request, obj))
+
+    def response_change(self, request, obj):
+        return self.back_to_owner(request, obj, super().response_change(request, obj))
+
+    def back_to_owner(self, request, obj, response):
+        part = registry.part(type(obj))
+        if part is None or any(key in request.POST for key in self.STAY):
+            return response
+        owner = getattr(obj, part.owner, None)
+        if owner is None or response.status_code != 302:
+            return response
+        opts = owner._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[owner.pk])
+        return HttpResponseRedirect(url)
 
 
 def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFilter]:

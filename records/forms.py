@@ -37,6 +37,22 @@ def cited_kinds() -> list[type]:
     ]
 
 
+def cited_parts(model) -> list[registry.Part]:
+    """The parts of `model` that are cited on their own (a document's status events, a
+    project's milestones): quotes for them can be added on the record's page."""
+    carriers = set(cited_kinds())
+    return [
+        part
+        for part in registry.registry.parts_by_model.values()
+        if part.model in carriers
+        and getattr(part.model._meta.get_field(part.owner), "related_model", None) is model
+    ]
+
+
+def target_value(model, pk) -> str:
+    return f"{model._meta.label_lower}:{pk}"
+
+
 def field_choices(model) -> list[tuple[str, str]]:
     """A citation's field as a choice of the cited record's facts, "whole record" first."""
     return [("", "whole record"), *citable_fields(model).items()]
@@ -52,13 +68,29 @@ class CitationForm(forms.ModelForm):
 
     FIX = "use_source_text"
 
+    # On a record's page with parts cited on their own: the record or one of its parts.
+    target = forms.ChoiceField(label="quote for", required=False, choices=())
+
     class Meta:
         model = Citation
         fields = ("source", "field", "quote", "occurrence")
         widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
-    def __init__(self, *args, record_model=None, **kwargs) -> None:
+    def __init__(self, *args, record_model=None, targets=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # value → (model, pk) for the parts this quote may be for instead of the record.
+        self.targets = {value: (model, pk) for value, _, model, pk in targets}
+        if targets:
+            self.fields["target"].choices = [
+                ("", f"this {record_model._meta.verbose_name}"),
+                *((value, label) for value, label, _, _ in targets),
+            ]
+            if self.instance.pk is not None and record_model is not None:
+                cited = self.instance.content_type.model_class()
+                if cited is not record_model:
+                    self.fields["target"].initial = target_value(cited, self.instance.object_id)
+        else:
+            del self.fields["target"]
         fix = self.data.get(self.add_prefix(self.FIX)) if self.is_bound else None
         if fix:
             # The no-script path of "use the source's exact text": the button submits it.
@@ -93,8 +125,24 @@ class CitationForm(forms.ModelForm):
             content_type = ContentType.objects.filter(pk=self.initial["content_type"]).first()
         return content_type.model_class() if content_type is not None else None
 
+    def target_model(self):
+        """The model the quote is for: the chosen part's, else the record's."""
+        chosen = self.targets.get(self.cleaned_data.get("target") or "")
+        return chosen[0] if chosen else self.record_model
+
     def field_choices(self) -> list:
         stored = self.instance.field if self.instance.pk is not None else ""
+        if self.targets:
+            # The record's facts and each kind of part's, grouped; the target chosen decides.
+            models = dict.fromkeys([self.record_model, *(m for m, _ in self.targets.values())])
+            choices = [("", "whole record")] + [
+                (str(model._meta.verbose_name).capitalize(), field_choices(model)[1:])
+                for model in models
+            ]
+            names = {name for model in models for name in citable_fields(model)}
+            if stored and stored not in names:
+                choices.append((stored, f"{stored} (not a field of the record: choose one)"))
+            return choices
         if self.record_model is not None:
             choices = field_choices(self.record_model)
         else:
@@ -134,9 +182,15 @@ class CitationForm(forms.ModelForm):
         return cleaned
 
     def clean_fact(self, cleaned) -> None:
+        chosen = self.targets.get(cleaned.get("target") or "")
+        if chosen is not None:
+            # Saved on the part, not on the record whose page this is (CitationFormSet).
+            self.instance.content_type = ContentType.objects.get_for_model(chosen[0])
+            self.instance.object_id = chosen[1]
         field = cleaned.get("field") or ""
-        model = self.record_model
-        if not field or model is None or "field" not in self.changed_data:
+        model = self.target_model()
+        changed = {"field", "target"} & set(self.changed_data)
+        if not field or model is None or not changed:
             return
         if field not in citable_fields(model):
             self.add_error(

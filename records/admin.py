@@ -281,7 +281,7 @@ class SourceAdmin(RecordAdmin):
             if picker.is_valid():
                 record = picker.cleaned_data["record"]
                 return HttpResponseRedirect(
-                    f"{admin_url(record)}?{cite_query(source, start, end)}#citations"
+                    f"{admin_url(record)}?{cite_query(source, start, end)}#{CITATIONS_GROUP}"
                 )
         choices = []
         for model in kinds.values():

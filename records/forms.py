@@ -173,13 +173,21 @@ class CitationForm(forms.ModelForm):
                 )
         self.clean_fact(cleaned)
         source, quote = cleaned.get("source"), cleaned.get("quote")
-        if source is None or not quote:
-            return cleaned
-        if not self.quote_changed():
-            cleaned["occurrence"] = cleaned.get("occurrence") or self.instance.occurrence
-            return cleaned
-        self.check_against(source, quote, cleaned)
+        if source is not None and quote and self.quote_changed():
+            self.check_against(source, quote, cleaned)
+        if "occurrence" in cleaned and cleaned["occurrence"] is None:
+            # Left empty: the quote appears once (checked above), or the row is unchanged.
+            cleaned["occurrence"] = self.instance.occurrence or 1
         return cleaned
+
+    def _update_errors(self, errors):
+        # The model's own check (Citation.locate) repeats in fewer words what clean() said.
+        if hasattr(errors, "error_dict"):
+            fresh = {f: m for f, m in errors.error_dict.items() if f not in self._errors}
+            if not fresh:
+                return
+            errors = ValidationError(fresh)
+        super()._update_errors(errors)
 
     def clean_fact(self, cleaned) -> None:
         chosen = self.targets.get(cleaned.get("target") or "")

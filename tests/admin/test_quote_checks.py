@@ -74,6 +74,9 @@ def test_a_missing_word_is_named_without_a_fix(seeded, analyst_client):
     assert "The quote is not found verbatim in source “agency-text”" in page
     assert "leaves out “a” after “hosted”" in page
     assert "use_source_text" not in page
+    # Said once, and nothing else is wrong with the row.
+    assert page.count("not found verbatim") == 1
+    assert "This field cannot be null" not in page
 
 
 def test_a_repeated_quote_asks_which_occurrence(seeded, analyst_client):

@@ -117,12 +117,14 @@ class CitationForm(forms.ModelForm):
                 occurrence.initial = None
 
     def chosen_model(self):
+        """The kind of record chosen on the stand-alone page (submitted, or the row's)."""
         content_type = self.instance.content_type if self.instance.content_type_id else None
         if self.is_bound and "content_type" in self.fields:
-            value = self.data.get(self.add_prefix("content_type"))
-            content_type = ContentType.objects.filter(pk=value).first() if value else None
-        elif "content_type" in self.initial:
-            content_type = ContentType.objects.filter(pk=self.initial["content_type"]).first()
+            value = str(self.data.get(self.add_prefix("content_type")) or "")
+            # A malformed id is the field's error to report; here it chooses no kind.
+            content_type = (
+                ContentType.objects.filter(pk=int(value)).first() if value.isdigit() else None
+            )
         return content_type.model_class() if content_type is not None else None
 
     def target_model(self):
@@ -190,6 +192,9 @@ class CitationForm(forms.ModelForm):
         super()._update_errors(errors)
 
     def clean_fact(self, cleaned) -> None:
+        """The field must be one of the cited record's facts when an analyst sets or changes
+        it: the server-side check behind the choice (a value stored before it, kept for
+        review, is left alone until changed)."""
         chosen = self.targets.get(cleaned.get("target") or "")
         if chosen is not None:
             # Saved on the part, not on the record whose page this is (CitationFormSet).

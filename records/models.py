@@ -415,37 +415,11 @@ class Citation(EditVersioned):
         self.locate()
         super().save(*args, **kwargs)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # A field stored before it was checked stays until someone changes it; the citation
-        # list filters such rows out for review (records/admin.py).
-        instance._stored_field = instance.__dict__.get("field")
-        return instance
-
     def clean(self) -> None:
         super().clean()
-        self.check_field()
         if self.source_id is None or not self.quote:
             return
         self.locate()
-
-    def check_field(self) -> None:
-        if not self.field or self.content_type_id is None:
-            return
-        if self.field == getattr(self, "_stored_field", None):
-            return
-        model = self.content_type.model_class()
-        if model is None or self.field in citable_fields(model):
-            return
-        raise ValidationError(
-            {
-                "field": (
-                    f"“{self.field}” is not a field of a {model._meta.verbose_name}. Choose "
-                    "one of its fields, or leave it empty to cite the whole record."
-                )
-            }
-        )
 
     def locate(self) -> None:
         """Fill in the offsets, or refuse a quote the source does not contain verbatim."""

@@ -176,3 +176,14 @@ def test_the_migration_maps_clear_typos_and_keeps_the_rest(seeded):
         "zzz": "zzz",
         "date": "date",
     }
+
+
+def test_a_malformed_kind_on_the_stand_alone_page_is_a_form_error(seeded, analyst_client):
+    source = agency_source()
+    data = {"source": source.pk, "quote": "hosted a dinner for the guests", "field": "city"}
+    for kind in ("abc", "-1", "99999999"):
+        response = analyst_client.post(
+            "/admin/records/citation/add/", {**data, "content_type": kind, "object_id": "1"}
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["content_type"]

@@ -86,7 +86,7 @@ class CitationForm(forms.ModelForm):
                 *((value, label) for value, label, _, _ in targets),
             ]
             if self.instance.pk is not None and record_model is not None:
-                cited = self.instance.content_type.model_class()
+                cited = ContentType.objects.get_for_id(self.instance.content_type_id).model_class()
                 if cited is not record_model:
                     self.fields["target"].initial = target_value(cited, self.instance.object_id)
         else:

@@ -87,3 +87,16 @@ def test_a_new_record_opens_with_the_citation_filled_in(seeded, analyst_client):
         if inline.formset.prefix == PREFIX
     )
     assert formset.extra_forms[0]["quote"].value() == quote
+
+
+def test_the_citing_page_reads_no_list_of_records(seeded, analyst_client):
+    """The record boxes are autocompletes: the page's cost does not grow with the records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source = Source.objects.get(slug=SOURCE)
+    params = {"cite_start": 0, "cite_end": 40}
+    with CaptureQueriesContext(connection) as captured:
+        assert analyst_client.get(cite_url(source), params).status_code == 200
+    # Session, account and permissions, the source (twice: the admin's object and the text).
+    assert len(captured) <= 8, [query["sql"] for query in captured]

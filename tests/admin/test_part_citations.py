@@ -97,3 +97,28 @@ def test_records_without_cited_parts_have_no_target_column(seeded, analyst_clien
     meeting = Document.objects.exclude(meeting=None).first().meeting
     formset = citations_formset(analyst_client.get(change_url(meeting)))
     assert "target" not in formset.empty_form.fields
+
+
+def test_a_parts_quote_costs_the_document_page_what_its_own_quote_does(seeded, analyst_client):
+    """Each row's source box (the admin's autocomplete) reads its one source; a part's quote
+    adds nothing to that, however many parts and quotes there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = StatusEvent.objects.select_related("document").first()
+    document = event.document
+    source = Source.objects.create(title="A parliament text", slug="parliament", text=TEXT)
+    quotes = ("The agreement was ratified", "ratified by parliament on 3 March", "on 3 March.")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert analyst_client.get(change_url(document)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for quote in quotes:
+        event.citations.create(source=source, quote=quote, field="date")
+    with_parts = queries()
+    for quote in quotes:
+        document.citations.create(source=source, quote=quote, field="date")
+    assert with_parts - before == queries() - with_parts == len(quotes)

@@ -99,15 +99,12 @@ def record_picker(model, site: admin.AdminSite, data=None) -> forms.Form:
     """A form choosing one record of `model`: the admin's autocomplete, which is addressed
     through a foreign key pointing at the model (any will do: it only names the model)."""
     pointing = next(
-        (
-            rel.field
-            for rel in model._meta.related_objects
-            if isinstance(rel.field, ForeignKey) and site.is_registered(model)
-        ),
+        (rel.field for rel in model._meta.related_objects if isinstance(rel.field, ForeignKey)),
         None,
     )
     queryset = model._default_manager.all()
-    widget = AutocompleteSelect(pointing, site) if pointing is not None else forms.Select
+    searchable = pointing is not None and site.is_registered(model)
+    widget = AutocompleteSelect(pointing, site) if searchable else forms.Select
     label = f"an existing {model._meta.verbose_name}"
     field = forms.ModelChoiceField(queryset=queryset, widget=widget, label=label)
     return type("RecordPicker", (forms.Form,), {"record": field})(

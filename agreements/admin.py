@@ -17,6 +17,7 @@ from agreements.models import (
 from records.admin import CitationInline
 from records.admin_base import (
     CHECKED_JSON,
+    BackToOwnerMixin,
     CollectionInlineMixin,
     HistoryAdmin,
     RecordAdmin,
@@ -113,7 +114,7 @@ class DocumentSignatoryInline(CollectionInlineMixin, admin.TabularInline):
 
 
 class StatusEventInline(CollectionInlineMixin, admin.TabularInline):
-    """Open an event (its change link) to cite the sentence that proves it."""
+    """A document's steps; their quotes are added in the citations below ("quote for")."""
 
     model = StatusEvent
     seed_collection = "status_history"
@@ -235,7 +236,7 @@ class ProjectFigureInline(CollectionInlineMixin, admin.TabularInline):
 
 
 class MilestoneInline(CollectionInlineMixin, admin.TabularInline):
-    """Open a milestone (its change link) to cite the sentence that proves it."""
+    """A project's milestones; their quotes are added in the citations below ("quote for")."""
 
     model = Milestone
     seed_collection = "milestones"
@@ -309,7 +310,7 @@ def dated_step_admin(model, *, step: str, owner_name: str) -> type[HistoryAdmin]
     inline, on their document or project): one shape for both kinds of dated step."""
     owner = model.owner_field
 
-    class DatedStepAdmin(BasisAdminMixin, HistoryAdmin):
+    class DatedStepAdmin(BackToOwnerMixin, BasisAdminMixin, HistoryAdmin):
         parent_seed_collection = (owner, part(model).seed_collection)
         list_display = (owner, step, "date_display", "note")
         list_filter = (step, admin_year_list_filter("date"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -233,6 +234,16 @@ class HistoryAdmin(VersionedAdminMixin, AnalystEditsMixin, SimpleHistoryAdmin):
         except ValidationError as exc:
             raise Http404("No such record or version.") from exc
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A passage chosen on a source's page arrives in the query string (records/admin.py).
+        prefill = getattr(inline, "cited_passage_initial", None)
+        if request.method == "GET" and prefill is not None:
+            initial = prefill(request)
+            if initial is not None:
+                kwargs["initial"] = [initial]
+        return kwargs
+
     def history_view(self, request, object_id, extra_context=None):
         self.checked_ids(object_id)
         return super().history_view(request, object_id, extra_context)
@@ -263,6 +274,31 @@ class HistoryAdmin(VersionedAdminMixin, AnalystEditsMixin, SimpleHistoryAdmin):
         # The version check locks the row; the lock must last until the revert is saved.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class BackToOwnerMixin:
+    """The admin of a part with a page of its own (a status event, a milestone): saving it
+    returns to the record it belongs to (its document, its project), where it is read, rather
+    than to the list of every part. "Save and continue" and "Save and add another" stay."""
+
+    STAY = ("_continue", "_addanother", "_saveasnew", IS_POPUP_VAR)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.back_to_owner(request, obj, super().response_add(request, obj))
+
+    def response_change(self, request, obj):
+        return self.back_to_owner(request, obj, super().response_change(request, obj))
+
+    def back_to_owner(self, request, obj, response):
+        part = registry.part(type(obj))
+        if part is None or any(key in request.POST for key in self.STAY):
+            return response
+        owner = getattr(obj, part.owner, None)
+        if owner is None or response.status_code != 302:
+            return response
+        opts = owner._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[owner.pk])
+        return HttpResponseRedirect(url)
 
 
 def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFilter]:

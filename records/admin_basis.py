@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
+from records import registry
 from records.basis import NEEDS_REASONING, Basis, normalized, unsupported_stated
+from records.forms import cited_parts, target_value
+from records.services import mark_edited
 
 
 def basis_name(fact: str) -> str:
@@ -107,7 +112,56 @@ def uncited_message(facts: list[str]) -> str:
 
 
 class CitationFormSet(BaseGenericInlineFormSet):
-    """The record's quotes, checked against the bases submitted with them."""
+    """The record's quotes, checked against the bases submitted with them; each quote's field
+    is a choice of this record's facts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = self.instance
+        self.targets = []
+        parts = cited_parts(type(record)) if record is not None and record.pk else []
+        if parts:
+            # The quotes of the record's parts are edited here too, each saying whose it is.
+            whose = Q(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+            for part in parts:
+                rows = list(part.model._default_manager.filter(**{part.owner: record}))
+                label = part.model._meta.verbose_name
+                self.targets += [
+                    (target_value(part.model, row.pk), f"{label}: {row}", part.model, row.pk)
+                    for row in rows
+                ]
+                whose |= Q(
+                    content_type=ContentType.objects.get_for_model(part.model),
+                    object_id__in=[row.pk for row in rows],
+                )
+            self.queryset = self.model._default_manager.filter(whose).select_related("source")
+
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "record_model": type(self.instance),
+            "targets": self.targets,
+        }
+
+    def save_new(self, form, commit=True):
+        chosen = form.targets.get(form.cleaned_data.get("target") or "")
+        if chosen is None:
+            return super().save_new(form, commit=commit)
+        form.instance.content_type = ContentType.objects.get_for_model(chosen[0])
+        form.instance.object_id = chosen[1]
+        return form.save(commit=commit)
+
+    def save(self, commit=True):
+        saved = super().save(commit=commit)
+        # A part's quotes belong to its list in the seed (a document's `status_history`).
+        owner_lists = {
+            registry.part(form.targets[form.cleaned_data["target"]][0]).seed_collection
+            for form in self.forms
+            if form.has_changed() and (form.cleaned_data or {}).get("target") in form.targets
+        }
+        if owner_lists and self.instance.pk is not None:
+            mark_edited(record=self.instance, names=sorted(owner_lists))
+        return saved
 
     def clean(self):
         super().clean()
@@ -121,6 +175,7 @@ class CitationFormSet(BaseGenericInlineFormSet):
             if citation_form.cleaned_data
             and citation_form.cleaned_data.get("quote")
             and not citation_form.cleaned_data.get("DELETE")
+            and not citation_form.cleaned_data.get("target")
         }
         missing = form.stated_without_quote(cited)
         if missing:

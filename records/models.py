@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from rapidfuzz.distance import DamerauLevenshtein
 from simple_history.models import HistoricalRecords
 
 from records.input_checks import text_problem
@@ -312,6 +315,70 @@ class Source(DatedMixin, Record):
         return format_partial_date(self.published_on, self.published_precision)
 
 
+# What the analyst never cites a quote for: bookkeeping, editorial state, and how a fact is
+# known or written (the basis, the date's precision and wording), which go with their fact.
+NOT_FACTS = frozenset(
+    {
+        "id",
+        "version",
+        "seeded",
+        "analyst_edited",
+        "slug",
+        "created_at",
+        "updated_at",
+        "basis",
+        "inference",
+        "year_inferred",
+        "date_text",
+    }
+)
+
+
+def citable_fields(model: type[models.Model]) -> dict[str, str]:
+    """The facts of `model` a quote can support, name → label: its own fields, its lists (its
+    many-to-many fields and the rows that point at it, as a project's milestones) and the
+    short names its `basis_facts` accept ("date" for a meeting's start date). A record's
+    editorial status is not a fact; a status event's status is."""
+    result: dict[str, str] = {}
+    lists: dict[str, str] = {}
+    through = {
+        f.remote_field.through
+        for f in model._meta.many_to_many
+        if getattr(f.remote_field, "through", None) is not None
+    }
+    editorial = {"status"} if issubclass(model, Record) else set()
+    for f in model._meta.get_fields():
+        if f.name in NOT_FACTS or f.name in editorial or f.name.endswith("precision"):
+            continue
+        if f.one_to_many and f.auto_created:
+            if f.related_model in through or f.related_model is Citation:
+                continue
+            lists[f.get_accessor_name()] = str(f.related_model._meta.verbose_name_plural)
+        elif f.concrete and f.editable and not f.primary_key:
+            result[f.name] = str(f.verbose_name)
+        elif f.many_to_many and not f.auto_created:
+            lists[f.name] = str(f.verbose_name)
+    result |= lists
+    for fact, names in getattr(model, "basis_facts", {}).items():
+        for name in names:
+            if name and name not in result and fact in result:
+                result[name] = f"{result[fact]} (short name)"
+    return result
+
+
+def mapped_field(value: str, facts: Iterable[str]) -> str | None:
+    """The fact a stored field name that is none of `facts` most likely meant, or None: the same
+    name in other capitals or spacing ("Start date" → "start_date"), or the one fact one typo
+    away ("ctiy" → "city"; two typos for names of eight letters or more)."""
+    facts = list(facts)
+    normal = re.sub(r"[\s-]+", "_", value.strip().casefold())
+    if normal in facts:
+        return normal
+    allowed = 2 if len(normal) >= 8 else 1
+    near = [f for f in facts if DamerauLevenshtein.distance(normal, f) <= allowed]
+    return near[0] if len(near) == 1 else None
+
+
 class CitationQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> CitationQuerySet:
         """Quotes from sources `viewer` may see. The record a quote supports passes its own
@@ -336,7 +403,10 @@ class Citation(EditVersioned):
     field = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The fact the quote supports (date, city, status…); empty for the whole record.",
+        help_text=(
+            "The fact the quote supports, one of the cited record's fields (date, city, "
+            "status…); empty for the whole record."
+        ),
     )
     quote = models.TextField(help_text="Copied verbatim from the source text.")
     occurrence = models.PositiveSmallIntegerField(

@@ -1,4 +1,5 @@
-"""Pure text helpers for the source editor: cited spans, uncited sentences, near-miss quotes.
+"""Pure text helpers for the source editor: cited spans, uncited sentences (why a quote
+is not found is records/quotes.py).
 
 Strings in, dataclasses out; no ORM, so they are tested without a database.
 """
@@ -78,31 +79,6 @@ def uncited_sentences(text: str, spans: list[Span]) -> list[Passage]:
         for sentence in sentences(text)
         if not any(span.start < sentence.end and sentence.start < span.end for span in spans)
     ]
-
-
-_QUOTE_MARKS = "\"'“”„«»‘’‚`"
-_DASHES = "-‐‑‒–—―"
-
-
-def near_miss(text: str, quote: str) -> str | None:
-    """The passage of `text` that `quote` matches up to spacing, capitals, quote marks and
-    dashes, so a form can show the analyst exactly what to copy; None when there is none."""
-    tokens = quote.split()
-    if not tokens:
-        return None
-    parts = []
-    for token in tokens:
-        pattern = ""
-        for char in token:
-            if char in _QUOTE_MARKS:
-                pattern += f"[{re.escape(_QUOTE_MARKS)}]"
-            elif char in _DASHES:
-                pattern += f"[{re.escape(_DASHES)}]"
-            else:
-                pattern += re.escape(char)
-        parts.append(pattern)
-    match = re.search(r"\s+".join(parts), text, flags=re.IGNORECASE)
-    return match.group() if match else None
 
 
 @dataclass

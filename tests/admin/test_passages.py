@@ -1,6 +1,7 @@
 """The source editor's text helpers, without a database."""
 
-from records.passages import Span, near_miss, segments, sentences, uncited_sentences
+from records.passages import Span, segments, sentences, uncited_sentences
+from records.quotes import check_quote
 
 TEXT = "Astana, October 21.\n\nThe leaders met. They signed 10 documents. A fund was set up!\n"
 
@@ -40,8 +41,10 @@ def test_uncited_sentences_are_those_no_quote_touches():
     ]
 
 
-def test_near_miss_finds_the_passage_despite_spacing_case_and_quote_marks():
+def test_a_near_miss_finds_the_passage_despite_spacing_case_and_quote_marks():
     text = "He called it a “strategic partnership” — again."
-    assert near_miss(text, '"Strategic  partnership" - again') == "“strategic partnership” — again"
-    assert near_miss(text, "tactical partnership") is None
-    assert near_miss(text, "   ") is None
+    check = check_quote(text, '"Strategic  partnership" - again')
+    assert check.fixable
+    assert check.closest.text == "“strategic partnership” — again"
+    assert check_quote(text, "a tactical alliance, they said").closest is None
+    assert check_quote(text, "   ").closest is None

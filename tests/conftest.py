@@ -12,8 +12,24 @@ MINI_RECORDS = Path(__file__).parent / "seeds" / "data" / "mini.yaml"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport:
-    """Seed the test database once; each test's transaction is rolled back around it."""
+def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport | None:
+    """Seed the test database once; each test's transaction is rolled back around it.
+
+    PACTA_TEST_SEED=lazy (set by `make mutate`, whose every mutant is a new test session)
+    leaves the seed to the first test that asks for it (`seed_report`), so a session of
+    tests that never read the seed does not pay for it."""
+    if os.environ.get("PACTA_TEST_SEED") == "lazy":
+        return None
+    with django_db_blocker.unblock():
+        return seed()
+
+
+@pytest.fixture(scope="session")
+def seed_report(django_db_setup, django_db_blocker) -> SeedReport:
+    """The seed's report: from the session's set-up, or seeded now (outside any test's
+    transaction: a session fixture is set up before function-scoped ones)."""
+    if django_db_setup is not None:
+        return django_db_setup
     with django_db_blocker.unblock():
         return seed()
 
@@ -37,9 +53,9 @@ def current_facets(settings):
 
 
 @pytest.fixture
-def seeded(db, django_db_setup) -> SeedReport:
+def seeded(seed_report, db) -> SeedReport:
     """The database as `manage.py seed` leaves it: the five texts and every curated record."""
-    return django_db_setup
+    return seed_report
 
 
 @pytest.fixture

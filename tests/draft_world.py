@@ -259,7 +259,7 @@ def draft_world(seeded) -> DraftWorld:
 
 
 @pytest.fixture(scope="module")
-def draft_world_module(django_db_setup, django_db_blocker):
+def draft_world_module(seed_report, django_db_blocker):
     """The same world built once for a module whose tests only read it; rolled back after."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_draft_world()

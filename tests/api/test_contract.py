@@ -45,7 +45,7 @@ def detail_url(resource: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_setup, django_db_blocker) -> dict:
+def schema(seed_report, django_db_blocker) -> dict:
     out = StringIO()
     with django_db_blocker.unblock():
         # --fail-on-warn: an undescribable filter or field fails the test, not just warns.

@@ -335,20 +335,13 @@ def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
     for country in net.countries:
         x, y, angle = position[country.pk]
         degree = net.degree(country)
-        label_x = x + 14 * math.cos(angle)
-        label_y = y + 14 * math.sin(angle) + 4
-        anchor = (
-            "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
-        )
-        if abs(math.cos(angle)) < 0.3:
-            label_y += 8 if math.sin(angle) > 0 else -4
+        radius = node_radius(degree)
         ties = counted(degree, "shared meeting or document", "shared meetings and documents")
         nodes.append(
             svg(
                 '<a href="{}" class="node" aria-label="{}: {}"><title>{} ({})</title>'
                 '<circle cx="{}" cy="{}" r="{}" fill="#1f5f8b" stroke="#ffffff" '
-                'stroke-width="2"/>'
-                '<text x="{}" y="{}" text-anchor="{}">{}</text></a>',
+                'stroke-width="2"/>{}{}</a>',
                 country.get_absolute_url(),
                 country.name,
                 ties,
@@ -356,11 +349,9 @@ def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
                 ties,
                 x,
                 y,
-                node_radius(degree),
-                label_x,
-                label_y,
-                anchor,
-                country.name,
+                radius,
+                _node_label(x, y, angle, radius, "name", country.name, size=14),
+                _node_label(x, y, angle, radius, "code", country.code, size=30),
             )
         )
     # Each link names its own numbers; the table under the picture has them all, so the group
@@ -376,6 +367,30 @@ def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
         chart_id,
         format_html_join("", "{}", ((edge,) for edge in edges)),
         format_html_join("", "{}", ((node,) for node in nodes)),
+    )
+
+
+def _node_label(
+    x: float, y: float, angle: float, radius: float, kind: str, text: str, *, size: int
+) -> SafeString:
+    """A node's label just outside its circle, away from the centre. The name is drawn for wide
+    screens; on a phone the stylesheet shows the two-letter code instead, drawn large enough
+    to stay legible once the picture is scaled down (the names are in the table below)."""
+    gap = radius + 4
+    label_x = x + gap * math.cos(angle)
+    label_y = y + gap * math.sin(angle) + size * 0.35
+    if abs(math.cos(angle)) < 0.3:
+        anchor = "middle"
+        label_y += size * 0.6 if math.sin(angle) > 0 else -size * 0.4
+    else:
+        anchor = "start" if math.cos(angle) > 0 else "end"
+    return svg(
+        '<text class="{}" x="{}" y="{}" text-anchor="{}">{}</text>',
+        kind,
+        label_x,
+        label_y,
+        anchor,
+        text,
     )
 
 
@@ -419,20 +434,18 @@ def network_key(net: Network) -> SafeString:
             w,
         )
 
-    def shared(n: int) -> str:
-        return counted(n, "shared meeting or document", "shared meetings and documents")
-
     return format_html(
         '<dl class="chart-key network-key">'
-        "<div><dt>Circle size</dt><dd>what a country shares with all the others: "
-        "{} {}, up to {} {}</dd></div>"
-        "<div><dt>Line width</dt><dd>what a pair shares: {} {}, up to {} {}</dd></div></dl>",
+        "<div><dt>Circle size</dt><dd>a country's shared meetings and documents: "
+        "{} {} to {} {}</dd></div>"
+        "<div><dt>Line width</dt><dd>a pair's shared meetings and documents: "
+        "{} {} to {} {}</dd></div></dl>",
         dot(min(degrees)),
-        shared(min(degrees)),
+        min(degrees),
         dot(max(degrees)),
-        shared(max(degrees)),
+        max(degrees),
         stroke(min(weights)),
-        shared(min(weights)),
+        min(weights),
         stroke(heaviest),
-        shared(heaviest),
+        heaviest,
     )

@@ -33,7 +33,6 @@ def page_types() -> list[tuple[str, str]]:
         ("countries", reverse("country-list")),
         ("country", "/countries/kz/"),
         ("pair", "/relations/az-kz/"),
-        ("sources", reverse("source-list")),
         ("api-docs", "/api/v1/docs/"),
         ("not-found", "/meetings/no-such-meeting/"),
     ]
@@ -42,10 +41,6 @@ def page_types() -> list[tuple[str, str]]:
         record = kind.model.objects.published().order_by("pk").first()
         if record is not None:
             pages.append((f"{kind.plural}-detail", record.get_absolute_url()))
-    from records.models import Source
-
-    source = Source.objects.published().order_by("pk").first()
-    pages.append(("source-detail", source.get_absolute_url()))
     return pages
 
 

@@ -13,7 +13,7 @@ PAIR = "/relations/az-kz/"
 
 # Each chart text's size on screen: its CSS font size times the scale the SVG is drawn at.
 RENDERED_SIZES = """() => Array.from(document.querySelectorAll('svg.chart text'))
-  .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+  .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none')
   .map(t => [t.textContent.trim(),
              parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a])"""
 

@@ -79,6 +79,9 @@ def test_the_network_has_a_key_and_speaks_in_the_singular_where_it_should():
     assert "1 meetings" not in drawn and "1 ties" not in drawn
     key = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(network_key(net))))
     assert "Circle size" in key and "Line width" in key
-    assert "1 shared meeting or document" in key and "up to 9 shared meetings" in key
-    assert "up to 10 shared meetings and documents" in key  # Azerbaijan: 9 + 1
+    # Circles from 1 (Türkiye) to 10 (Azerbaijan: 9 + 1); lines from 1 to 9.
+    assert "a country's shared meetings and documents: 1 to 10" in key
+    assert "a pair's shared meetings and documents: 1 to 9" in key
+    # Names for wide screens, codes for phones.
+    assert '<text class="name"' in drawn and '<text class="code"' in drawn
     assert network_key(Network([az], [])) == ""

@@ -36,18 +36,18 @@ class RecordDetailView(PublishedMixin, DetailView):
     def record_citations(self):
         return self.object.citations.all()
 
-    def get(self, request, *args, **kwargs):
-        chosen = request.GET.get("cite")
+    def render_to_response(self, context, **response_kwargs):
+        """The page, or with ?cite= its citation as a file to download."""
+        chosen = self.request.GET.get("cite")
         if chosen is None:
-            return super().get(request, *args, **kwargs)
+            return super().render_to_response(context, **response_kwargs)
         if chosen not in CITE_FORMATS:
             return HttpResponseBadRequest(
                 f"cite must be one of: {', '.join(CITE_FORMATS)}.",
                 content_type="text/plain; charset=utf-8",
             )
-        self.object = self.get_object()
         content_type, extension, render = CITE_FORMATS[chosen]
-        response = HttpResponse(render(self.citation()), content_type=content_type)
+        response = HttpResponse(render(context["citation"]), content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="pacta-{self.object.slug}.{extension}"'
         )

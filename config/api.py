@@ -155,7 +155,10 @@ SWAGGER_UI_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
 
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI. Its only renderer is an HTML template, which has nothing to render DRF's
-    OPTIONS metadata with (that was a 500); OPTIONS answers with the allowed methods alone."""
+    OPTIONS metadata with (that was a 500); OPTIONS answers with the allowed methods alone.
+    Its page is Pacta's own (a language, a landmark, contrast-fixed badges)."""
+
+    template_name = "api/swagger_ui.html"
 
     def options(self, request, *args, **kwargs):
         return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})

@@ -1,7 +1,7 @@
 """The two pictures, drawn as SVG on the server: no script, no request outside Pacta.
 
-Each picture comes from a few aggregate queries and carries its own text alternative
-(`<title>`, `<desc>`, and the same numbers for a table under it). Every piece of text that goes
+Each picture comes from a few aggregate queries and carries a short name (`<title>`), a key,
+and the same numbers as a table under it. Every piece of text that goes
 into the markup passes through format_html, so a hostile country or record name stays text.
 """
 
@@ -15,15 +15,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from agreements.models import DocumentParty
 from summits.models import Country, MeetingCountry, pair_url
-
-SERIES = (
-    ("meetings", "Meetings", "#1f5f8b"),
-    ("documents", "Documents", "#a8520a"),
-    ("milestones", "Project milestones", "#2f7a3b"),
-)
 
 
 def svg(template: str, *args) -> SafeString:
@@ -34,6 +29,19 @@ def svg(template: str, *args) -> SafeString:
 
 
 # --- Timeline ------------------------------------------------------------------------------
+
+# (attribute of YearRow, singular, plural, colour): the colours are also the key's and the
+# stylesheet's (.series-meetings…), which swaps them for system colours in forced-colors mode.
+SERIES = (
+    ("meetings", "meeting", "meetings", "#1f5f8b"),
+    ("documents", "document", "documents", "#a8520a"),
+    ("milestones", "project milestone", "project milestones", "#2f7a3b"),
+)
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """ "1 meeting", "2 meetings": every number the pictures print or speak goes through here."""
+    return f"{n} {ngettext(singular, plural, n)}"
 
 
 @dataclass
@@ -48,6 +56,19 @@ class YearRow:
         return self.meetings + self.documents + self.milestones
 
 
+@dataclass
+class YearGap:
+    """Years between two rows of the timeline in which nothing is recorded: drawn as a break."""
+
+    first: int
+    last: int
+
+    @property
+    def label(self) -> str:
+        years = str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+        return f"{years}: nothing recorded"
+
+
 def _per_year(rows: QuerySet, date_field: str) -> dict[int, int]:
     counted = (
         rows.order_by()
@@ -60,126 +81,141 @@ def _per_year(rows: QuerySet, date_field: str) -> dict[int, int]:
 
 
 def timeline_rows(meetings: QuerySet, documents: QuerySet, milestones: QuerySet) -> list[YearRow]:
-    """Every year from the first dated record to the last, empty years included."""
+    """The years with at least one dated record, in order; the years between are left out (the
+    picture marks where, `with_gaps`), so a few busy recent years are not squeezed into the
+    last sixth of an axis that starts with one early treaty."""
     counts = {
         "meetings": _per_year(meetings, "start_date"),
         "documents": _per_year(documents, "date"),
         "milestones": _per_year(milestones, "date"),
     }
-    years = set().union(*counts.values())
-    if not years:
-        return []
+    years = sorted(set().union(*counts.values()))
     return [
         YearRow(year, **{name: per_year.get(year, 0) for name, per_year in counts.items()})
-        for year in range(min(years), max(years) + 1)
+        for year in years
     ]
 
 
+def with_gaps(rows: list[YearRow]) -> list[YearRow | YearGap]:
+    """The rows with a YearGap wherever consecutive rows skip one or more years."""
+    out: list[YearRow | YearGap] = []
+    for row in rows:
+        if out and row.year > out[-1].year + 1:
+            out.append(YearGap(out[-1].year + 1, row.year - 1))
+        out.append(row)
+    return out
+
+
+# Horizontal bars, one group of three per year, in an SVG without a viewBox: its text is
+# drawn at the stylesheet's pixel sizes whatever the width, so a phone reads it as well as a
+# desktop. Lengths across are percentages of the picture's width (bars, their values) or pixels
+# (the year column); lengths down are pixels.
+YEAR_COLUMN = 52  # px: "2024" at 13px, bold, and a gap
+BAR_SPAN = 68  # % of the width the longest bar takes, leaving room for its value at 288px
+BAR_HEIGHT, BAR_GAP, ROW_GAP, GAP_HEIGHT = 10, 3, 12, 26
+
+
+def timeline_key() -> SafeString:
+    return format_html(
+        '<ul class="chart-key">{}</ul>',
+        format_html_join(
+            "",
+            '<li><svg width="14" height="14" aria-hidden="true" focusable="false">'
+            '<rect class="series-{}" width="14" height="14" fill="{}"/></svg>{}</li>',
+            ((name, colour, plural.capitalize()) for name, _one, plural, colour in SERIES),
+        ),
+    )
+
+
 def timeline_svg(rows: list[YearRow], *, chart_id: str = "timeline") -> SafeString:
+    """The key, then the bars: every bar labelled with its value, every skipped span of years
+    drawn as a break with the years it leaves out."""
     if not rows:
         return mark_safe("")
-    width, height = 720, 260
-    left, right, top, bottom = 36, 12, 34, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(max(row.meetings, row.documents, row.milestones) for row in rows) or 1
-    step = plot_w / len(rows)
-    bar_w = max(min(step / 4, 18), 1.5)
-    label_every = 1 if len(rows) <= 16 else math.ceil(len(rows) / 12)
-
+    row_height = len(SERIES) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
     parts = []
-    for tick in _ticks(peak):
-        y = top + plot_h - plot_h * tick / peak
+    y = 4
+    for item in with_gaps(rows):
+        if isinstance(item, YearGap):
+            parts.append(
+                svg(
+                    '<g class="gap" transform="translate(0 {})">'
+                    '<path d="M{} 2 l-6 6 l6 6 l-6 6" fill="none" stroke="#555d66" '
+                    'stroke-width="1.5"/>'
+                    '<text x="{}" y="15" class="gap-label">{}</text></g>',
+                    y,
+                    YEAR_COLUMN - 4,
+                    YEAR_COLUMN + 6,
+                    item.label,
+                )
+            )
+            y += GAP_HEIGHT
+            continue
         parts.append(
             svg(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d4d9"/>'
-                '<text x="{}" y="{}" text-anchor="end" class="tick">{}</text>',
-                left,
-                width - right,
-                y,
-                y,
-                left - 6,
-                y + 4,
-                tick,
+                '<text x="{}" y="{}" text-anchor="end" class="year">{}</text>',
+                YEAR_COLUMN - 10,
+                y + row_height / 2 + 4.5,
+                item.year,
             )
         )
-    for index, row in enumerate(rows):
-        x0 = left + index * step + (step - 3 * bar_w) / 2
-        for offset, (name, label, colour) in enumerate(SERIES):
-            value = getattr(row, name)
+        bars = []
+        for offset, (name, singular, plural, colour) in enumerate(SERIES):
+            value = getattr(item, name)
             if not value:
                 continue
-            bar_h = plot_h * value / peak
-            parts.append(
+            bar_y = y + offset * (BAR_HEIGHT + BAR_GAP)
+            share = BAR_SPAN * value / peak
+            bars.append(
                 svg(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                    "<title>{}: {} {}</title></rect>",
-                    x0 + offset * bar_w,
-                    top + plot_h - bar_h,
-                    bar_w,
-                    bar_h,
+                    '<rect class="bar series-{}" x="0" y="{}" width="{}%" height="{}" '
+                    'fill="{}"><title>{}: {}</title></rect>'
+                    '<text class="value" x="{}%" dx="4" y="{}">{}</text>',
+                    name,
+                    bar_y,
+                    round(share, 2),
+                    BAR_HEIGHT,
                     colour,
-                    row.year,
+                    item.year,
+                    counted(value, singular, plural),
+                    round(share, 2),
+                    bar_y + BAR_HEIGHT - 0.5,
                     value,
-                    label.lower(),
                 )
             )
-        if index % label_every == 0:
-            parts.append(
-                svg(
-                    '<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>',
-                    left + index * step + step / 2,
-                    height - 10,
-                    row.year,
-                )
-            )
-    parts.append(
-        svg(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#4a4f55"/>',
-            left,
-            width - right,
-            top + plot_h,
-            top + plot_h,
-        )
-    )
-    for offset, (_name, label, colour) in enumerate(SERIES):
-        x = left + offset * 170
         parts.append(
             svg(
-                '<rect x="{}" y="8" width="12" height="12" fill="{}"/>'
-                '<text x="{}" y="18" class="legend">{}</text>',
-                x,
-                colour,
-                x + 17,
-                label,
+                '<g transform="translate({} 0)">{}</g>',
+                YEAR_COLUMN,
+                format_html_join("", "{}", ((bar,) for bar in bars)),
             )
         )
-    description = "; ".join(
-        f"{row.year}: {row.meetings} meetings, {row.documents} documents, "
-        f"{row.milestones} milestones"
-        for row in rows
-        if row.total
+        y += row_height + ROW_GAP
+    height = y
+    parts.append(
+        svg(
+            '<line class="axis" x1="{}" x2="{}" y1="0" y2="{}" stroke="#4a4f55"/>',
+            YEAR_COLUMN - 0.5,
+            YEAR_COLUMN - 0.5,
+            height,
+        )
     )
-    return svg(
-        '<svg class="chart timeline" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-title">Meetings, documents and project milestones per year, {}–{}</title>'
-        '<desc id="{}-desc">{}</desc>{}</svg>',
-        width,
+    skipped = sum(1 for item in with_gaps(rows) if isinstance(item, YearGap))
+    title = f"Meetings, documents and project milestones per year, {rows[0].year}–{rows[-1].year}"
+    if skipped:
+        title += ", years without records left out"
+    return format_html(
+        '{}<svg class="chart timeline" width="100%" height="{}" role="img" '
+        'aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title>{}</svg>',
+        timeline_key(),
         height,
         chart_id,
         chart_id,
-        chart_id,
-        rows[0].year,
-        rows[-1].year,
-        chart_id,
-        description,
+        title,
         mark_safe("".join(parts)),
     )
-
-
-def _ticks(peak: int) -> list[int]:
-    step = max(1, math.ceil(peak / 4))
-    return list(range(0, peak + 1, step))
 
 
 # --- Network -------------------------------------------------------------------------------
@@ -270,8 +306,9 @@ def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
         x1, y1, _ = position[tie.first.pk]
         x2, y2, _ = position[tie.second.pk]
         label = (
-            f"{tie.first.name} and {tie.second.name}: {tie.meetings} shared meetings, "
-            f"{tie.documents} shared documents"
+            f"{tie.first.name} and {tie.second.name}: "
+            f"{counted(tie.meetings, 'shared meeting', 'shared meetings')}, "
+            f"{counted(tie.documents, 'shared document', 'shared documents')}"
         )
         edges.append(
             svg(
@@ -291,61 +328,124 @@ def network_svg(net: Network, *, chart_id: str = "network") -> SafeString:
                 y1,
                 x2,
                 y2,
-                1.5 + 8.5 * tie.weight / heaviest,
+                line_width(tie.weight, heaviest),
             )
         )
     nodes = []
     for country in net.countries:
         x, y, angle = position[country.pk]
         degree = net.degree(country)
-        label_x = x + 14 * math.cos(angle)
-        label_y = y + 14 * math.sin(angle) + 4
-        anchor = (
-            "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
-        )
-        if abs(math.cos(angle)) < 0.3:
-            label_y += 8 if math.sin(angle) > 0 else -4
+        radius = node_radius(degree)
+        ties = counted(degree, "shared meeting or document", "shared meetings and documents")
         nodes.append(
             svg(
-                '<a href="{}" class="node" aria-label="{}: {} ties"><title>{} ({} ties)</title>'
+                '<a href="{}" class="node" aria-label="{}: {}"><title>{} ({})</title>'
                 '<circle cx="{}" cy="{}" r="{}" fill="#1f5f8b" stroke="#ffffff" '
-                'stroke-width="2"/>'
-                '<text x="{}" y="{}" text-anchor="{}">{}</text></a>',
+                'stroke-width="2"/>{}{}</a>',
                 country.get_absolute_url(),
                 country.name,
-                degree,
+                ties,
                 country.name,
-                degree,
+                ties,
                 x,
                 y,
-                6 + 2.2 * math.sqrt(degree),
-                label_x,
-                label_y,
-                anchor,
-                country.name,
+                radius,
+                _node_label(x, y, angle, radius, "name", country.name, size=14),
+                _node_label(x, y, angle, radius, "code", country.code, size=30),
             )
         )
-    description = (
-        "; ".join(
-            f"{tie.first.name}–{tie.second.name}: {tie.meetings} meetings, "
-            f"{tie.documents} documents"
-            for tie in net.ties
-        )
-        or "No two countries share a meeting or document yet."
-    )
+    # Each link names its own numbers; the table under the picture has them all, so the group
+    # is named briefly and not described a second time.
     return svg(
         '<svg class="chart network" viewBox="0 0 {} {}" role="group" '
-        'aria-labelledby="{}-title" aria-describedby="{}-desc" '
-        'xmlns="http://www.w3.org/2000/svg">'
+        'aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-title">Countries joined by shared meetings and documents</title>'
-        '<desc id="{}-desc">{}</desc><g class="edges">{}</g><g class="nodes">{}</g></svg>',
+        '<g class="edges">{}</g><g class="nodes">{}</g></svg>',
         width,
         height,
         chart_id,
         chart_id,
-        chart_id,
-        chart_id,
-        description,
         format_html_join("", "{}", ((edge,) for edge in edges)),
         format_html_join("", "{}", ((node,) for node in nodes)),
+    )
+
+
+def _node_label(
+    x: float, y: float, angle: float, radius: float, kind: str, text: str, *, size: int
+) -> SafeString:
+    """A node's label just outside its circle, away from the centre. The name is drawn for wide
+    screens; on a phone the stylesheet shows the two-letter code instead, drawn large enough
+    to stay legible once the picture is scaled down (the names are in the table below)."""
+    gap = radius + 4
+    label_x = x + gap * math.cos(angle)
+    label_y = y + gap * math.sin(angle) + size * 0.35
+    if abs(math.cos(angle)) < 0.3:
+        anchor = "middle"
+        label_y += size * 0.6 if math.sin(angle) > 0 else -size * 0.4
+    else:
+        anchor = "start" if math.cos(angle) > 0 else "end"
+    return svg(
+        '<text class="{}" x="{}" y="{}" text-anchor="{}">{}</text>',
+        kind,
+        label_x,
+        label_y,
+        anchor,
+        text,
+    )
+
+
+def node_radius(degree: int) -> float:
+    return 6 + 2.2 * math.sqrt(degree)
+
+
+def line_width(weight: int, heaviest: int) -> float:
+    return 1.5 + 8.5 * weight / (heaviest or 1)
+
+
+def network_key(net: Network) -> SafeString:
+    """What the sizes mean, with the smallest and largest drawn as the picture draws them."""
+    if not net.ties:
+        return mark_safe("")
+    degrees = [net.degree(country) for country in net.countries]
+    weights = [tie.weight for tie in net.ties]
+    heaviest = max(weights)
+
+    def dot(degree: int) -> SafeString:
+        r = node_radius(degree)
+        return svg(
+            '<svg width="{}" height="{}" aria-hidden="true" focusable="false">'
+            '<circle class="key-node" cx="{}" cy="{}" r="{}" fill="#1f5f8b"/></svg>',
+            2 * r + 2,
+            2 * r + 2,
+            r + 1,
+            r + 1,
+            r,
+        )
+
+    def stroke(weight: int) -> SafeString:
+        w = line_width(weight, heaviest)
+        return svg(
+            '<svg width="36" height="{}" aria-hidden="true" focusable="false">'
+            '<line class="key-tie" x1="0" x2="36" y1="{}" y2="{}" stroke="#5b7083" '
+            'stroke-width="{}"/></svg>',
+            w + 2,
+            w / 2 + 1,
+            w / 2 + 1,
+            w,
+        )
+
+    return format_html(
+        '<dl class="chart-key network-key">'
+        "<div><dt>Circle size</dt><dd>a country's shared meetings and documents: "
+        "{} {} to {} {}</dd></div>"
+        "<div><dt>Line width</dt><dd>a pair's shared meetings and documents: "
+        "{} {} to {} {}</dd></div></dl>",
+        dot(min(degrees)),
+        min(degrees),
+        dot(max(degrees)),
+        max(degrees),
+        stroke(min(weights)),
+        min(weights),
+        stroke(heaviest),
+        heaviest,
     )

@@ -7,6 +7,8 @@ starts from visible_to(): a draft never shows, nor counts, for the public.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -181,7 +183,9 @@ class PairView(TemplateView):
             .qs.select_related("meeting")
             .prefetch_related(parties())
         )
-        projects = ProjectFilter(both, queryset=Project.objects.visible_to(user)).qs
+        projects = ProjectFilter(both, queryset=Project.objects.visible_to(user)).qs.order_by(
+            "name"
+        )
         status_events = StatusEvent.objects.filter(
             document__in=documents.order_by().values("pk")
         ).select_related("document")
@@ -189,53 +193,7 @@ class PairView(TemplateView):
             project__in=projects.order_by().values("pk")
         ).select_related("project")
 
-        events = (
-            [
-                ("meeting", m.start_date, "Meeting", m.title, m.get_absolute_url(), m)
-                for m in meetings
-            ]
-            + [
-                ("document", d.date, "Document", d.title, d.get_absolute_url(), d)
-                for d in documents
-            ]
-            + [
-                (
-                    "status",
-                    e.date,
-                    f"Document {e.get_status_display().lower()}",
-                    e.document.title,
-                    e.document.get_absolute_url(),
-                    e,
-                )
-                for e in status_events
-            ]
-            + [
-                (
-                    "milestone",
-                    m.date,
-                    f"Project {m.get_kind_display().lower()}",
-                    m.project.name,
-                    m.project.get_absolute_url(),
-                    m,
-                )
-                for m in milestones
-            ]
-        )
-        order = {"meeting": 0, "document": 1, "status": 2, "milestone": 3}
-        events.sort(key=lambda e: (e[1] is None, e[1] or dt.date.min, order[e[0]], e[3]))
-        timeline = [
-            {
-                "type": kind,
-                "date": date,
-                "label": label,
-                "title": title,
-                "url": url,
-                "record": record,
-                "date_field": "start_date" if kind == "meeting" else "date",
-                "precision_field": "start_precision" if kind == "meeting" else "date_precision",
-            }
-            for kind, date, label, title, url, record in events
-        ]
+        timeline = pair_timeline(meetings, documents, status_events, projects, milestones)
         rows = charts.timeline_rows(meetings, documents, milestones)
         context.update(
             first=first,
@@ -246,6 +204,95 @@ class PairView(TemplateView):
             projects=projects,
             timeline_rows=rows,
             timeline_svg=charts.timeline_svg(rows, chart_id="pair-timeline"),
+            # The lists filtered exactly as this page filters them: the same query string.
+            filtered_query=urlencode(both),
             preview=sees_drafts(user),
         )
         return context
+
+
+@dataclass
+class PairEvent:
+    """One entry of a pair's timeline: a meeting, a document (with the steps of its life that
+    share its date: its signing is the document's own entry), a later step of a document, or a
+    project, once, with its milestones under it."""
+
+    kind: str
+    label: str
+    title: str
+    url: str
+    # What carries the date shown (a meeting, a document, a status event, a milestone), and
+    # the names of its date fields.
+    dated: object | None
+    date_field: str = "date"
+    precision_field: str = "date_precision"
+    steps: list = field(default_factory=list)
+    milestones: list = field(default_factory=list)
+
+    @property
+    def date(self) -> dt.date | None:
+        return getattr(self.dated, self.date_field, None) if self.dated else None
+
+
+ORDER = {"meeting": 0, "document": 1, "status": 2, "project": 3}
+
+
+def pair_timeline(meetings, documents, status_events, projects, milestones) -> list[PairEvent]:
+    events = [
+        PairEvent(
+            "meeting",
+            "Meeting",
+            m.title,
+            m.get_absolute_url(),
+            m,
+            "start_date",
+            "start_precision",
+        )
+        for m in meetings
+    ]
+    steps_of: dict[int, list] = {}
+    for event in sorted(status_events, key=lambda e: (e.date is None, e.date or dt.date.min)):
+        steps_of.setdefault(event.document_id, []).append(event)
+    for document in documents:
+        steps = steps_of.get(document.pk, [])
+        # An undated document takes the date of its first dated step.
+        anchor = document if document.date else next((e for e in steps if e.date), document)
+        same_day = [e for e in steps if e.date and e.date == anchor.date]
+        events.append(
+            PairEvent(
+                "document",
+                "Document",
+                document.title,
+                document.get_absolute_url(),
+                anchor,
+                steps=[e.get_status_display().lower() for e in same_day],
+            )
+        )
+        events += [
+            PairEvent(
+                "status",
+                f"Document {e.get_status_display().lower()}",
+                document.title,
+                document.get_absolute_url(),
+                e,
+            )
+            for e in steps
+            if e not in same_day
+        ]
+    milestones_of: dict[int, list] = {}
+    for milestone in sorted(milestones, key=lambda m: (m.date is None, m.date or dt.date.min)):
+        milestones_of.setdefault(milestone.project_id, []).append(milestone)
+    for project in projects:
+        steps = milestones_of.get(project.pk, [])
+        events.append(
+            PairEvent(
+                "project",
+                "Project",
+                project.name,
+                project.get_absolute_url(),
+                next((m for m in steps if m.date), None),
+                milestones=steps,
+            )
+        )
+    events.sort(key=lambda e: (e.date is None, e.date or dt.date.min, ORDER[e.kind], e.title))
+    return events

@@ -22,11 +22,14 @@ from summits.views import COUNTRY_FIELDS, participations
 
 
 def holdings(user) -> list[tuple[str, int, str]]:
-    """What Pacta holds: (label, count, list URL name), one row per registered kind."""
-    return [
-        (kind.label, kind.model.objects.visible_to(user).count(), kind.list_url_name)
-        for kind in registry.kinds()
-    ]
+    """What Pacta holds: (label, count, list URL name), one row per registered kind; the
+    label in the singular for one ("1 body")."""
+    rows = []
+    for kind in registry.kinds():
+        count = kind.model.objects.visible_to(user).count()
+        label = kind.label if count != 1 else str(kind.model._meta.verbose_name)
+        rows.append((label, count, kind.list_url_name))
+    return rows
 
 
 class HomeView(TemplateView):
@@ -52,6 +55,7 @@ class HomeView(TemplateView):
             timeline_svg=charts.timeline_svg(rows),
             network=net,
             network_svg=charts.network_svg(net),
+            network_key=charts.network_key(net),
         )
         return context
 

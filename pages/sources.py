@@ -113,9 +113,10 @@ def source_html(parts: list[Marked]) -> SafeString:
         )
         also = format_html_join(
             ", ",
-            '<a href="{}" aria-label="Also supports {}: {}">{}</a>',
+            # The visible number starts the link's name, as a speech user says it.
+            '<a href="{}">{}<span class="visually-hidden"> (also supports {}: {})</span></a>',
             (
-                (record.url, record.kind, record.title, index)
+                (record.url, index, record.kind, record.title)
                 for index, record in enumerate(supports[1:], start=2)
             ),
         )

@@ -70,3 +70,9 @@ class ChangeFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Change feed (purged through {self.purged_through})"
+
+
+def latest_change() -> int:
+    """The cursor of the newest change (0 before the first): the version of the public data,
+    which a citation names so that a reader can ask the feed what changed since."""
+    return Change.objects.aggregate(last=models.Max("id"))["last"] or 0

@@ -1,14 +1,22 @@
 """The detail page every record kind shares: the record, each fact with its quotes, a
-citation to paste, and its JSON. Lists share `records.listing.FacetedListView`."""
+citation to paste or download (`?cite=bibtex`, `?cite=csl-json`), and its JSON. Lists share
+`records.listing.FacetedListView`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
 
-from records.citing import QuoteIndex, citations_prefetch
+from records.changes import latest_change
+from records.citing import (
+    CITE_FORMATS,
+    QuoteIndex,
+    RecordCitation,
+    citations_prefetch,
+    record_citation,
+)
 from records.listing import PublishedMixin, api_url
 from records.slugs import moved_record, with_query
 
@@ -41,25 +49,47 @@ class RecordDetailView(PublishedMixin, DetailView):
     def record_citations(self):
         return self.object.citations.all()
 
+    def render_to_response(self, context, **response_kwargs):
+        """The page, or with ?cite= its citation as a file to download."""
+        chosen = self.request.GET.get("cite")
+        if chosen is None:
+            return super().render_to_response(context, **response_kwargs)
+        if chosen not in CITE_FORMATS:
+            return HttpResponseBadRequest(
+                f"cite must be one of: {', '.join(CITE_FORMATS)}.",
+                content_type="text/plain; charset=utf-8",
+            )
+        content_type, extension, render = CITE_FORMATS[chosen]
+        response = HttpResponse(render(context["citation"]), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="pacta-{self.object.slug}.{extension}"'
+        )
+        return response
+
+    def citation(self) -> RecordCitation:
+        record = self.object
+        return record_citation(
+            record,
+            url=self.request.build_absolute_uri(record.get_absolute_url()),
+            accessed=dt.date.today(),
+            data_version=latest_change(),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
-        url = self.request.build_absolute_uri(record.get_absolute_url())
-        accessed = dt.date.today().isoformat()
-        title = str(record)
-        kind = record._meta.verbose_name
+        citation = self.citation()
         context.update(
             quotes=QuoteIndex(self.record_citations(), self.shown_facts),
             json_url=api_url(f"{self.api_basename}-detail", slug=record.slug),
-            cite_text=f'Pacta. "{title}." {kind.capitalize()}. {url} (accessed {accessed}).',
-            cite_bibtex=(
-                f"@misc{{pacta-{record.slug},\n"
-                f"  title = {{{title}}},\n"
-                f"  howpublished = {{Pacta, {kind}}},\n"
-                f"  url = {{{url}}},\n"
-                f"  note = {{Accessed {accessed}}}\n}}"
-            ),
-            record_url=url,
-            record_kind=kind,
+            citation=citation,
+            cite_text=citation.as_text(),
+            cite_bibtex=citation.as_bibtex(),
+            cite_downloads=[
+                ("BibTeX", "?cite=bibtex", f"pacta-{record.slug}.bib"),
+                ("CSL-JSON", "?cite=csl-json", f"pacta-{record.slug}.json"),
+            ],
+            record_url=citation.url,
+            record_kind=citation.kind,
         )
         return context

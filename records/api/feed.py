@@ -9,7 +9,6 @@ locked while they are written), so a cursor never jumps over a change committed 
 
 from __future__ import annotations
 
-from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,7 +24,7 @@ from rest_framework.views import APIView
 from records.api.pagination import positive_int_or_none
 from records.api.schema import PactaAutoSchema
 from records.api.viewsets import ApiAnonThrottle
-from records.changes import Change, ChangeAction, ChangeFeed
+from records.changes import Change, ChangeAction, ChangeFeed, latest_change
 from records.registry import registry
 from records.tracking import retention_days
 
@@ -82,11 +81,6 @@ class ChangePageSerializer(serializers.Serializer):
         allow_null=True, help_text="URL of the next page, or null when this is the last one."
     )
     results = ChangeSerializer(many=True, help_text="The changes after `since`, oldest first.")
-
-
-def latest_change() -> int:
-    """The cursor of the newest change (0 before the first)."""
-    return Change.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 def basename_of(plural: str) -> str:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from records.basis import BASIS_WORDS
+from records.citing import QuoteIndex
 from records.models import DatePrecision
 from records.visibility import shows
 
@@ -20,6 +21,14 @@ register = template.Library()
 def shown(record, preview: bool) -> bool:
     """A related record is linked only if the reader may open it (drafts: staff only)."""
     return shows(record, bool(preview))
+
+
+@register.simple_tag(takes_context=True)
+def printed_before(context, citation) -> int | None:
+    """The id of the citation under which the page printed this passage already, if any: a
+    sentence backing two facts (a document's date and its signing) is printed once."""
+    quotes = context.get("quotes")
+    return quotes.first_place(citation) if isinstance(quotes, QuoteIndex) else None
 
 
 @register.filter

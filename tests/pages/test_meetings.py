@@ -134,9 +134,9 @@ def test_the_detail_shows_facts_with_quotes_dates_and_a_citation(client, seeded)
     citation = meeting.citations.get(field="session_number")
     assert f"{citation.source.get_absolute_url()}#c{citation.pk}" in html
     assert 'datetime="2025-10-21"' in html
-    assert (
-        f'Pacta. "{meeting.title}." Meeting. http://testserver{meeting.get_absolute_url()}' in page
-    )
+    changed = meeting.updated_at.date().isoformat()
+    assert f'Pacta. "{meeting.title}." Meeting. Last changed {changed}. Data version ' in page
+    assert f"http://testserver{meeting.get_absolute_url()} (accessed" in page
     assert f"(accessed {dt.date.today().isoformat()})" in page
     assert reverse("api:meeting-detail", kwargs={"slug": meeting.slug}) in html
     assert reverse("pair-detail", kwargs={"first": "az", "second": "kz"}) in html

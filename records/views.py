@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.views.generic import DetailView
 
 from records.changes import latest_change

@@ -426,10 +426,17 @@ class MeetingPerson(models.Model):
 
 
 register(Meeting, plural="meetings", label="Meetings", position=10)
-register(Body, plural="bodies", label="Bodies", position=50, title_field="name")
-register(Person, plural="persons", label="Persons", position=60, title_field="name")
+register(Body, plural="bodies", label="Bodies", position=50, title_field="name", reference=True)
 register(
-    Organization, plural="organizations", label="Organizations", position=70, title_field="name"
+    Person, plural="persons", label="Persons", position=60, title_field="name", reference=True
+)
+register(
+    Organization,
+    plural="organizations",
+    label="Organizations",
+    position=70,
+    title_field="name",
+    reference=True,
 )
 register_reference(Country, fixed=True, plural="countries", label="Countries", position=55)
 register_reference(Sector)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -272,7 +274,11 @@ class Meeting(BasisMixin, DatedMixin, Record):
         null=True,
         blank=True,
         related_name="parts",
-        help_text="The meeting that contains this one: a state visit contains a council session.",
+        help_text=(
+            "The meeting that contains this one. A visit and a session held during it are two "
+            "meetings: the session's Parent is the visit (a state visit contains a council "
+            "session, a signing ceremony)."
+        ),
     )
     start_date = models.DateField(null=True, blank=True, db_index=True)
     start_precision = models.CharField(
@@ -286,8 +292,15 @@ class Meeting(BasisMixin, DatedMixin, Record):
     end_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
+    # Entered once, as the participating country with role Host (MeetingCountry); kept here,
+    # derived from it, for the lists, filters and the API's `host_country`.
     host_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_meetings"
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        help_text="The participating country with role Host; not entered separately.",
     )
     city = models.CharField(max_length=100, blank=True)
     countries = models.ManyToManyField(
@@ -364,6 +377,17 @@ class Meeting(BasisMixin, DatedMixin, Record):
         if self.end_date and self.end_date != self.start_date:
             return f"{start} – {format_partial_date(self.end_date, self.end_precision)}"
         return start
+
+    @staticmethod
+    def host_among(rows: Iterable[tuple[Country | int | None, str]]) -> Country | int | None:
+        """The host country among (country, role) rows of participation: the one row with
+        role Host, None without one. Two hosts are refused: the meeting has one host."""
+        hosts = [country for country, role in rows if role == MeetingCountry.Role.HOST]
+        if len(hosts) > 1:
+            raise ValidationError(
+                "A meeting has one host country: mark the other countries Guest or Participant."
+            )
+        return hosts[0] if hosts else None
 
     def get_formats_display(self) -> list[str]:
         labels = dict(self.Format.choices)

@@ -21,6 +21,7 @@ from records.admin_base import (
     CHECKED_JSON,
     CollectionInlineMixin,
     HistoryAdmin,
+    LabelledInlineMixin,
     RecordAdmin,
     admin_year_list_filter,
 )
@@ -39,7 +40,7 @@ from summits.admin import DATE_MORE, admin_country_list_filter
 from summits.models import Meeting
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(LabelledInlineMixin, admin.TabularInline):
     """The documents of a meeting or package; open one for its parties and status."""
 
     formfield_overrides = CHECKED_JSON

@@ -300,13 +300,17 @@ class MeetingAdmin(BasisAdminMixin, RecordAdmin):
         return kwargs
 
     def get_changeform_initial_data(self, request):
-        """A meeting added inside another takes its countries and persons with the basis
-        they have there, carried as the editorial policy asks of a derived fact."""
+        """A meeting added inside another takes its countries (and so its host) and persons
+        with the basis they have there, carried as the editorial policy asks of a derived
+        fact."""
         initial = super().get_changeform_initial_data(request)
         parent = parent_offered(request)
         if parent is not None:
             origin = f"the meeting it is part of, “{parent}”"
-            for fact in ("countries", "persons"):
+            offered = ("countries", "persons")
+            if parent.host_country_id is not None:
+                offered += ("host_country",)
+            for fact in offered:
                 entry = derived_entry(parent.basis_of(fact), origin=origin)
                 initial[basis_name(fact)] = entry["basis"]
                 initial[reasoning_name(fact)] = entry["reasoning"]

@@ -389,6 +389,18 @@ class Meeting(BasisMixin, DatedMixin, Record):
             )
         return hosts[0] if hosts else None
 
+    def host_as_participant(self) -> None:
+        """Make the host country what the admin enters it as: a participating country with
+        role Host (for writers that set `host_country` itself: the import review)."""
+        if self.host_country_id is None:
+            return
+        row, created = self.participations.get_or_create(
+            country_id=self.host_country_id, defaults={"role": MeetingCountry.Role.HOST}
+        )
+        if not created and row.role != MeetingCountry.Role.HOST:
+            row.role = MeetingCountry.Role.HOST
+            row.save(update_fields=["role"])
+
     def get_formats_display(self) -> list[str]:
         labels = dict(self.Format.choices)
         return [labels.get(value, value) for value in self.formats]

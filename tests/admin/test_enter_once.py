@@ -183,3 +183,17 @@ def test_the_migration_makes_every_host_a_participant(seeded):
     # Run again: nothing more to do.
     migration.host_as_participant(apps, None)
     assert MeetingCountry.objects.count() == rows_before + 1
+
+
+def test_a_host_set_by_a_writer_becomes_a_participant(seeded):
+    meeting = Meeting.objects.get(slug=VISIT)
+    belarus = Country.objects.get(code="BY")
+    meeting.host_country = belarus
+    meeting.host_as_participant()
+    assert meeting.participations.get(country=belarus).role == "host"
+    # A country already listed under another role is the host now.
+    kazakhstan = meeting.participations.get(country__code="KZ")
+    meeting.host_country = kazakhstan.country
+    meeting.host_as_participant()
+    kazakhstan.refresh_from_db()
+    assert kazakhstan.role == "host"

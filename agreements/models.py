@@ -123,7 +123,15 @@ class Document(BasisMixin, DatedMixin, Record):
         ),
     )
     conclusion = models.CharField(
-        "how concluded", max_length=20, choices=Conclusion, default=Conclusion.UNKNOWN
+        "how concluded",
+        max_length=20,
+        choices=Conclusion,
+        default=Conclusion.UNKNOWN,
+        help_text=(
+            "Where “signed” is entered, once: with the document's date it gives the status "
+            "step (signed, initialed, adopted) when the document has none. Signed only when "
+            "the text says signed."
+        ),
     )
     parties = models.ManyToManyField(
         Country, through="DocumentParty", related_name="documents", blank=True

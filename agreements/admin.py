@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 
 from agreements.models import (
     Document,
@@ -20,17 +22,26 @@ from records.admin_base import (
     BackToOwnerMixin,
     CollectionInlineMixin,
     HistoryAdmin,
+    LabelledInlineMixin,
     RecordAdmin,
     admin_year_list_filter,
 )
-from records.admin_basis import BasisAdminMixin, StepBasisForm, step_fields, with_basis
+from records.admin_basis import (
+    BasisAdminMixin,
+    StepBasisForm,
+    basis_name,
+    reasoning_name,
+    step_fields,
+    with_basis,
+)
 from records.registry import part
+from records.services import mark_edited
 from summits import admin as summits_admin
 from summits.admin import DATE_MORE, admin_country_list_filter
 from summits.models import Meeting
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(LabelledInlineMixin, admin.TabularInline):
     """The documents of a meeting or package; open one for its parties and status."""
 
     formfield_overrides = CHECKED_JSON
@@ -62,6 +73,24 @@ class MeetingAdmin(summits_admin.MeetingAdmin):
         MeetingDocumentInline,
         CitationInline,
     )
+
+    def related_links(self, obj) -> list[tuple[str, str]]:
+        add = reverse("admin:agreements_document_add")
+        return [
+            *super().related_links(obj),
+            (f"{add}?meeting={obj.pk}", "Add a document signed at this meeting"),
+        ]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """A document added in the meeting's rows takes its place and date from the meeting
+        (the fields it leaves empty), each with the meeting's basis carried."""
+        if formset.model is Document:
+            for document_form in formset.forms:
+                instance = document_form.instance
+                if instance.pk is None and document_form.has_changed():
+                    instance.meeting = formset.instance
+                    instance.default_from_meeting()
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(document_total=Count("documents"))
@@ -197,6 +226,45 @@ class DocumentAdmin(BasisAdminMixin, RecordAdmin):
                 "status_events",
             )
         )
+
+    def get_changeform_initial_data(self, request):
+        """Added from a meeting (`?meeting=<id>`, the meeting's "Add a document signed at this
+        meeting"): its place and date are filled in, each with the meeting's basis carried."""
+        initial = super().get_changeform_initial_data(request)
+        meeting_id = str(initial.get("meeting", ""))
+        meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id.isdigit() else None
+        if meeting is not None:
+            defaults = Document.meeting_defaults(meeting)
+            for fact, entry in defaults.pop("basis").items():
+                initial[basis_name(fact)] = entry["basis"]
+                initial[reasoning_name(fact)] = entry["reasoning"]
+            if "place_country_id" in defaults:
+                defaults["place_country"] = defaults.pop("place_country_id")
+            initial.update(defaults)
+        return initial
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """How the document was concluded is where "signed" is entered; its status step is
+        derived when the document has none of that status (on add, or when the conclusion
+        changed)."""
+        super().save_related(request, form, formsets, change)
+        if change and "conclusion" not in form.changed_data:
+            return
+        step = form.instance.step_from_conclusion()
+        if step is None:
+            return
+        try:
+            step.full_clean()
+        except ValidationError as exc:
+            self.message_user(
+                request,
+                f"The “{step.get_status_display()}” step was not added: {' '.join(exc.messages)}",
+                messages.WARNING,
+            )
+            return
+        step.save()
+        if change:
+            mark_edited(record=form.instance, names=[part(StatusEvent).seed_collection])
 
     @admin.display(description="date", ordering="date")
     def date_display(self, obj) -> str:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from records.basis import BasisMixin
+from records.basis import BasisMixin, derived_entry
 from records.models import (
     DatedMixin,
     DatePrecision,
@@ -110,9 +112,26 @@ class Document(BasisMixin, DatedMixin, Record):
 
     title = models.CharField(max_length=500, help_text="As the source names it.")
     kind = models.CharField(max_length=20, choices=Kind, db_index=True)
-    level = models.CharField(max_length=20, choices=Level, default=Level.UNKNOWN)
+    level = models.CharField(
+        max_length=20,
+        choices=Level,
+        default=Level.UNKNOWN,
+        help_text=(
+            "Who concluded it. Interstate: the states, usually their heads of state. "
+            "Intergovernmental: the governments. Interdepartmental: ministries or agencies. "
+            "Commercial: companies or banks. Not stated: the text does not say."
+        ),
+    )
     conclusion = models.CharField(
-        "how concluded", max_length=20, choices=Conclusion, default=Conclusion.UNKNOWN
+        "how concluded",
+        max_length=20,
+        choices=Conclusion,
+        default=Conclusion.UNKNOWN,
+        help_text=(
+            "Where “signed” is entered, once: with the document's date it gives the status "
+            "step (signed, initialed, adopted) when the document has none. Signed only when "
+            "the text says signed."
+        ),
     )
     parties = models.ManyToManyField(
         Country, through="DocumentParty", related_name="documents", blank=True
@@ -161,6 +180,71 @@ class Document(BasisMixin, DatedMixin, Record):
     @property
     def date_display(self) -> str:
         return format_partial_date(self.date, self.date_precision)
+
+    @staticmethod
+    def meeting_defaults(meeting: Meeting) -> dict[str, Any]:
+        """The place and date a document signed at `meeting` takes from it, with the basis
+        of each carried from the meeting's (records.basis.derived_entry): {field: value},
+        plus "basis" {fact: entry} for the facts that hold a value."""
+        origin = f"the meeting it was signed at, “{meeting}”"
+        values: dict[str, Any] = {"basis": {}}
+        for fact, field, value, meeting_fact in (
+            ("place_city", "place_city", meeting.city, "city"),
+            ("place_country", "place_country_id", meeting.host_country_id, "host_country"),
+            ("date", "date", meeting.start_date, "start_date"),
+        ):
+            if value in (None, ""):
+                continue
+            values[field] = value
+            values["basis"][fact] = derived_entry(meeting.basis_of(meeting_fact), origin=origin)
+        if meeting.start_date is not None:
+            values["date_precision"] = meeting.start_precision
+            if meeting.year_inferred:
+                values["year_inferred"] = True
+                values["inference"] = values["basis"]["date"]["reasoning"]
+        return values
+
+    def default_from_meeting(self) -> list[str]:
+        """Fill the place and date left empty from the meeting it was signed at; the names
+        of the fields filled. A value the analyst gave is never replaced."""
+        if self.meeting is None:
+            return []
+        defaults = self.meeting_defaults(self.meeting)
+        bases = defaults.pop("basis")
+        filled = []
+        groups = {
+            "place_city": ("place_city",),
+            "place_country": ("place_country_id",),
+            "date": ("date", "date_precision", "year_inferred", "inference"),
+        }
+        for fact, fields in groups.items():
+            if fact not in bases or self.fact_has_value(fact):
+                continue
+            for name in fields:
+                if name in defaults:
+                    setattr(self, name, defaults[name])
+            self.basis = {**(self.basis or {}), fact: bases[fact]}
+            filled.append(fact)
+        return filled
+
+    def step_from_conclusion(self) -> StatusEvent | None:
+        """ "Signed" is recorded once, as how the document was concluded (and its date): the
+        status step it implies, unsaved, when the document has none of that status yet. Its
+        bases are carried from the document's conclusion and date."""
+        status = CONCLUSION_STEPS.get(self.conclusion)
+        if status is None or self.pk is None or self.status_events.filter(status=status).exists():
+            return None
+        origin = f"the document's “how concluded” ({self.get_conclusion_display().lower()})"
+        bases = {"status": derived_entry(self.basis_of("conclusion"), origin=origin)}
+        step = StatusEvent(
+            document=self, status=status, note="From how the document was concluded."
+        )
+        if self.date is not None:
+            step.date, step.date_precision = self.date, self.date_precision
+            step.year_inferred, step.inference = self.year_inferred, self.inference
+            bases["date"] = derived_entry(self.basis_of("date"), origin="the document's date")
+        step.basis = bases
+        return step
 
 
 class DocumentParty(models.Model):
@@ -309,6 +393,16 @@ class StatusEvent(DatedStep):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.date_display})"
+
+
+# How a document was concluded, and the status step that says the same.
+CONCLUSION_STEPS = {
+    Document.Conclusion.SIGNED_BY_LEADERS: StatusEvent.Status.SIGNED,
+    Document.Conclusion.EXCHANGED: StatusEvent.Status.SIGNED,
+    Document.Conclusion.INITIALED: StatusEvent.Status.INITIALED,
+    Document.Conclusion.ADOPTED: StatusEvent.Status.ADOPTED,
+    Document.Conclusion.ISSUED: StatusEvent.Status.ADOPTED,
+}
 
 
 class Project(BasisMixin, Record):

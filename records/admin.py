@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from records import registry
 from records.admin_base import (
+    BlankNamedValuesFilter,
     CollectionInlineMixin,
     HistoryAdmin,
     RecordAdmin,
@@ -186,7 +187,7 @@ class SourceAdmin(RecordAdmin):
         "language",
         "text_use",
         admin_year_list_filter("published_on"),
-        "publisher",
+        ("publisher", BlankNamedValuesFilter),
     )
     search_fields = ("title", "slug", "publisher", "author", "url", "dateline")
     date_hierarchy = "published_on"
@@ -451,7 +452,7 @@ class VersionedCitationForm(VersionedForm, CitationForm):
 class CitationAdmin(HistoryAdmin):
     form = VersionedCitationForm
     list_display = ("short_quote", "source", "content_type", "cited_record", "field", "start")
-    list_filter = (FieldReviewFilter, "content_type", "source", "field")
+    list_filter = (FieldReviewFilter, "content_type", "source", ("field", BlankNamedValuesFilter))
     search_fields = ("quote", "field", "source__title", "source__slug")
     list_select_related = ("source", "content_type")
     autocomplete_fields = ("source",)

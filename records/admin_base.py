@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from records.input_checks import CheckedJSONField, NameListField, year_value
@@ -108,7 +109,37 @@ def name_list_formfield(db_field, **kwargs):
     return None
 
 
-class CollectionInlineMixin:
+class LabelledFormSetMixin:
+    """A tabular inline's row has no <label> per field: each field takes its column's name
+    as its aria-label ("Delete" for the delete box), and points with aria-describedby at
+    the column's help, which templates/admin/edit_inline/tabular.html shows under the name.
+    (Django would point at a per-field help element a tabular row never renders.)"""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = "Delete" if name == "DELETE" else capfirst(str(field.label or name))
+            # The admin wraps a related field's widget (its add and change links): the
+            # attributes go on the widget that renders the input.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = label
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.prefix}-{name}-help"
+
+
+class LabelledInlineMixin:
+    """An inline whose fields are named for assistive technology (LabelledFormSetMixin)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not issubclass(formset, LabelledFormSetMixin):
+            formset = type(formset.__name__, (LabelledFormSetMixin, formset), {})
+        return formset
+
+
+class CollectionInlineMixin(LabelledInlineMixin):
     """An inline whose rows the seed loader treats as one list of the parent record."""
 
     formfield_overrides = CHECKED_JSON
@@ -299,6 +330,17 @@ class BackToOwnerMixin:
         opts = owner._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[owner.pk])
         return HttpResponseRedirect(url)
+
+
+class BlankNamedValuesFilter(admin.AllValuesFieldListFilter):
+    """Django's filter by a column's values, with the empty text named ("(empty)"): a link
+    with no text names nothing, to a screen reader or anyone else."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "" or str(choice["display"]).startswith(" ("):
+                choice = {**choice, "display": f"(empty){choice['display']}"}
+            yield choice
 
 
 def admin_year_list_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFilter]:

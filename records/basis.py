@@ -231,3 +231,16 @@ def default_bases(
                 # Written by a migration, not by an analyst: the next seed may replace it.
                 changes["seeded"] = {**(row.seeded or {}), "basis": bases}
             model.objects.filter(pk=row.pk).update(**changes)
+
+
+def derived_entry(entry: Mapping | None, *, origin: str) -> dict[str, str]:
+    """The basis of a fact filled in from the same fact of another record (`origin`, e.g.
+    "the visit “…”"): it carries that fact's basis, and is at most inferred, since the other
+    record's quotes are not cited for this one. A stated origin gives an inference that
+    names it; an inferred or outside origin passes on its basis and reasoning."""
+    entry = entry or {}
+    basis = entry.get("basis", Basis.STATED)
+    reasoning = (entry.get("reasoning") or "").strip()
+    if basis == Basis.STATED or not reasoning:
+        return fact_entry(Basis.INFERRED, f"As for {origin}, where a cited quote states it.")
+    return fact_entry(basis, f"As for {origin}: {reasoning}")

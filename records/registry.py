@@ -32,6 +32,9 @@ class Kind:
     position: int
     # The field its pages and links name it by: "title" or "name".
     title_field: str = "title"
+    # A list of named things the records of the work point at (persons, bodies): the admin
+    # index puts it with the reference lists, after the records an article is entered as.
+    reference: bool = False
 
     @property
     def basename(self) -> str:
@@ -113,10 +116,11 @@ class Registry:
         label: str,
         position: int,
         title_field: str = "title",
+        reference: bool = False,
     ) -> None:
         if model in self.kinds_by_model:
             raise ValueError(f"{model._meta.label} is registered already.")
-        self.kinds_by_model[model] = Kind(model, plural, label, position, title_field)
+        self.kinds_by_model[model] = Kind(model, plural, label, position, title_field, reference)
 
     def register_part(self, model: type[Model], **options) -> None:
         self.parts_by_model[model] = Part(model, **options)

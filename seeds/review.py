@@ -398,6 +398,8 @@ def _add_rows(
     if kind == Proposal.Kind.MEETING:
         if wanted("countries"):
             _add_countries(MeetingCountry, "meeting", record, values.get("countries"))
+        # The host is entered in the admin as the country with role Host, and read from it.
+        record.host_as_participant()
         if wanted("persons"):
             for row in values.get("persons") or []:
                 person = Person.objects.filter(slug=row.get("slug")).first()

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 
 from records.admin import CitationInline
 from records.admin_base import (
@@ -13,7 +16,8 @@ from records.admin_base import (
     VersionedForm,
     admin_year_list_filter,
 )
-from records.admin_basis import BasisAdminMixin
+from records.admin_basis import BasisAdminMixin, basis_name, reasoning_name
+from records.basis import derived_entry
 from summits.models import (
     Body,
     Country,
@@ -152,20 +156,82 @@ class BodyAdmin(RecordAdmin):
         return obj.session_total
 
 
-class MeetingCountryInline(CollectionInlineMixin, admin.TabularInline):
+def parent_offered(request) -> Meeting | None:
+    """The meeting a new one is being added inside (`?parent=<id>` on the add page, as the
+    visit's "Add a meeting held during this one" link opens it): its countries and persons
+    are offered. Read on the first load only: the analyst's POST carries the rows."""
+    if request.method != "GET":
+        return None
+    if not hasattr(request, "_pacta_parent_offered"):
+        value = request.GET.get("parent", "")
+        parent = None
+        if value.isdigit():
+            parent = (
+                Meeting.objects.filter(pk=int(value))
+                .prefetch_related("participations", "attendances")
+                .first()
+            )
+        request._pacta_parent_offered = parent
+    return request._pacta_parent_offered
+
+
+class MeetingCountryFormSet(BaseInlineFormSet):
+    """The meeting's countries; the one with role Host is the meeting's host country, set on
+    the meeting before its quotes are checked and it is saved (one input, not two)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            (form.cleaned_data["country"], form.cleaned_data.get("role"))
+            for form in self.forms
+            if form.cleaned_data.get("country") and not form.cleaned_data.get("DELETE")
+        ]
+        self.instance.host_country = Meeting.host_among(rows)
+
+
+class ParentOfferedInline(CollectionInlineMixin, admin.TabularInline):
+    """A meeting's rows, offered from its parent's when a meeting is added inside another."""
+
+    # The parent's rows related name and the field each row names.
+    parent_rows = ""
+    row_field = ""
+
+    def offered(self, request, obj) -> list[dict]:
+        # On an add page: the new, unsaved meeting (or None, as the extra rows are counted).
+        parent = parent_offered(request) if obj is None or obj.pk is None else None
+        if parent is None:
+            return []
+        return [
+            {self.row_field: getattr(row, f"{self.row_field}_id"), "role": row.role}
+            for row in getattr(parent, self.parent_rows).all()
+        ]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return max(super().get_extra(request, obj, **kwargs), len(self.offered(request, obj)))
+
+
+class MeetingCountryInline(ParentOfferedInline):
     model = MeetingCountry
+    formset = MeetingCountryFormSet
     seed_collection = "countries"
+    parent_rows = "participations"
+    row_field = "country"
     autocomplete_fields = ("country",)
     fields = ("country", "role")
     extra = 2
+    verbose_name_plural = "participating countries (the host country is the one with role Host)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("country")
 
 
-class MeetingPersonInline(CollectionInlineMixin, admin.TabularInline):
+class MeetingPersonInline(ParentOfferedInline):
     model = MeetingPerson
     seed_collection = "persons"
+    parent_rows = "attendances"
+    row_field = "person"
     autocomplete_fields = ("person",)
     fields = ("person", "role")
     extra = 0
@@ -207,7 +273,7 @@ class MeetingAdmin(BasisAdminMixin, RecordAdmin):
     list_select_related = ("host_country", "body")
     search_fields = ("title", "slug", "city", "summary", "countries__name")
     date_hierarchy = "start_date"
-    autocomplete_fields = ("host_country", "body", "parent", "sectors")
+    autocomplete_fields = ("body", "parent", "sectors")
     fieldsets = (
         (
             None,
@@ -219,7 +285,7 @@ class MeetingAdmin(BasisAdminMixin, RecordAdmin):
                     "status",
                     ("start_date", "start_precision"),
                     ("end_date", "end_precision"),
-                    ("host_country", "city"),
+                    "city",
                 )
             },
         ),
@@ -228,6 +294,41 @@ class MeetingAdmin(BasisAdminMixin, RecordAdmin):
         ("More", {"classes": ("collapse",), "fields": DATE_MORE}),
     )
     inlines = (MeetingCountryInline, MeetingPersonInline, CitationInline)
+    change_form_template = "admin/summits/meeting/change_form.html"
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ParentOfferedInline) and (offered := inline.offered(request, obj)):
+            kwargs["initial"] = offered
+        return kwargs
+
+    def get_changeform_initial_data(self, request):
+        """A meeting added inside another takes its countries (and so its host) and persons
+        with the basis they have there, carried as the editorial policy asks of a derived
+        fact."""
+        initial = super().get_changeform_initial_data(request)
+        parent = parent_offered(request)
+        if parent is not None:
+            origin = f"the meeting it is part of, “{parent}”"
+            offered = ("countries", "persons")
+            if parent.host_country_id is not None:
+                offered += ("host_country",)
+            for fact in offered:
+                entry = derived_entry(parent.basis_of(fact), origin=origin)
+                initial[basis_name(fact)] = entry["basis"]
+                initial[reasoning_name(fact)] = entry["reasoning"]
+        return initial
+
+    def related_links(self, obj) -> list[tuple[str, str]]:
+        """Links on a meeting's page to add the records entered inside it."""
+        add = reverse("admin:summits_meeting_add")
+        return [(f"{add}?parent={obj.pk}", "Add a meeting held during this one")]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        links = self.related_links(obj) if obj is not None else []
+        extra_context = {**(extra_context or {}), "related_add_links": links}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -278,7 +280,11 @@ class Meeting(BasisMixin, DatedMixin, Record):
         null=True,
         blank=True,
         related_name="parts",
-        help_text="The meeting that contains this one: a state visit contains a council session.",
+        help_text=(
+            "The meeting that contains this one. A visit and a session held during it are two "
+            "meetings: the session's Parent is the visit (a state visit contains a council "
+            "session, a signing ceremony)."
+        ),
     )
     start_date = models.DateField(null=True, blank=True, db_index=True)
     start_precision = models.CharField(
@@ -292,8 +298,15 @@ class Meeting(BasisMixin, DatedMixin, Record):
     end_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
+    # Entered once, as the participating country with role Host (MeetingCountry); kept here,
+    # derived from it, for the lists, filters and the API's `host_country`.
     host_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_meetings"
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        help_text="The participating country with role Host; not entered separately.",
     )
     city = models.CharField(max_length=100, blank=True)
     countries = models.ManyToManyField(
@@ -371,6 +384,29 @@ class Meeting(BasisMixin, DatedMixin, Record):
             return f"{start} – {format_partial_date(self.end_date, self.end_precision)}"
         return start
 
+    @staticmethod
+    def host_among(rows: Iterable[tuple[Country | int | None, str]]) -> Country | int | None:
+        """The host country among (country, role) rows of participation: the one row with
+        role Host, None without one. Two hosts are refused: the meeting has one host."""
+        hosts = [country for country, role in rows if role == MeetingCountry.Role.HOST]
+        if len(hosts) > 1:
+            raise ValidationError(
+                "A meeting has one host country: mark the other countries Guest or Participant."
+            )
+        return hosts[0] if hosts else None
+
+    def host_as_participant(self) -> None:
+        """Make the host country what the admin enters it as: a participating country with
+        role Host (for writers that set `host_country` itself: the import review)."""
+        if self.host_country_id is None:
+            return
+        row, created = self.participations.get_or_create(
+            country_id=self.host_country_id, defaults={"role": MeetingCountry.Role.HOST}
+        )
+        if not created and row.role != MeetingCountry.Role.HOST:
+            row.role = MeetingCountry.Role.HOST
+            row.save(update_fields=["role"])
+
     def get_formats_display(self) -> list[str]:
         labels = dict(self.Format.choices)
         return [labels.get(value, value) for value in self.formats]
@@ -432,10 +468,17 @@ class MeetingPerson(models.Model):
 
 
 register(Meeting, plural="meetings", label="Meetings", position=10)
-register(Body, plural="bodies", label="Bodies", position=50, title_field="name")
-register(Person, plural="persons", label="Persons", position=60, title_field="name")
+register(Body, plural="bodies", label="Bodies", position=50, title_field="name", reference=True)
 register(
-    Organization, plural="organizations", label="Organizations", position=70, title_field="name"
+    Person, plural="persons", label="Persons", position=60, title_field="name", reference=True
+)
+register(
+    Organization,
+    plural="organizations",
+    label="Organizations",
+    position=70,
+    title_field="name",
+    reference=True,
 )
 register_reference(Country, fixed=True, plural="countries", label="Countries", position=55)
 register_reference(Sector)

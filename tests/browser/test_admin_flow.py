@@ -56,14 +56,16 @@ def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screen
     citation = "id_records-citation-content_type-object_id-0"
     choose(page, f"{citation}-source", "azertac", "AZERTAC")
     page.fill(f"#{citation}-quote", QUOTE)
-    # The quote states neither the day nor the city: saved as stated, they are refused
-    # (docs/editorial-policy.md); the analyst says how each is known instead.
+    # The quote states neither the day, nor the city, nor the host (the country with role
+    # Host): saved as stated, they are refused (docs/editorial-policy.md); the analyst says
+    # how each is known instead.
     page.click("input[name=_save]")
     refusal = page.wait_for_selector("ul.errorlist.nonform").inner_text()
-    assert refusal.startswith("Stated without a quote: start date, city.")
+    assert refusal.startswith("Stated without a quote: start date, city, host country.")
     for fact, reasoning in (
         ("start_date", "The talks are reported in the text of 21 October, on that day."),
         ("city", "Reported from Astana (the dateline), where the Council met."),
+        ("host_country", "Held in Astana, Kazakhstan's capital."),
     ):
         page.locator(f"#id_basis__{fact}").select_option("inferred")
         page.fill(f"#id_basis_reasoning__{fact}", reasoning)
@@ -81,6 +83,8 @@ def test_an_analyst_adds_cites_and_publishes_a_meeting(live_seeded, page, screen
     citation_row = meeting.citations.get()
     assert citation_row.source.text[citation_row.start : citation_row.end] == QUOTE
     assert meeting.basis_of("city")["basis"] == "inferred"
+    # The host country is the one entered with role Host, not a second input.
+    assert meeting.host_country.code == "KZ"
 
     row = page.locator("#result_list tr", has_text=TITLE)
     row.locator("input.action-select").check()

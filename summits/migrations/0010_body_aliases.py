@@ -20,7 +20,7 @@ def index_of(columns):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("summits", "0008_merge_edit_versions_and_fact_basis"),
+        ("summits", "0009_host_country_as_participant"),
     ]
 
     operations = [

@@ -90,6 +90,8 @@ def run(name: str, target: Target, database_url: str | None) -> dict[str, list[s
         name + ("-postgresql" if database_url else ""), target, reuse_db=bool(database_url)
     )
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    # Every mutant is a new test session: the seed waits for the first test that reads it.
+    env["PACTA_TEST_SEED"] = "lazy"
     command = [str(MUTMUT), "run"]
     if database_url:
         env["DATABASE_URL"] = database_url

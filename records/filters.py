@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
+from django.forms.utils import pretty_name
 
 from records.basis import NEEDS_REASONING, Basis, facts_stated, facts_with
 from records.models import Citation, Source
@@ -24,11 +25,19 @@ MAX_QUERY_LENGTH = 200
 
 
 class SlugFilter(filters.CharFilter):
-    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up."""
+    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up.
+
+    `picks` names the model whose records the slug names, so that the public pages offer a
+    picker of their names (records/listing.py) while the address and the API keep slugs."""
 
     field_class = forms.SlugField
+    # The picked model's field that goes into the address; a comma-separated list when
+    # `pick_many` (country codes).
+    pick_value = "slug"
+    pick_many = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, picks=None, **kwargs):
+        self.picks = picks
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
 
@@ -100,9 +109,31 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+# What each order is called on the pages: a choice people read, not a parameter to spell.
+ORDER_NAMES = {
+    "date": ("Oldest first", "Newest first"),
+    "title": ("Title, A to Z", "Title, Z to A"),
+    "name": ("Name, A to Z", "Name, Z to A"),
+    "updated": ("Least recently changed first", "Most recently changed first"),
+    "code": ("Code, A to Z", "Code, Z to A"),
+}
+
+
 class OrderingFilter(filters.OrderingFilter):
     """django-filter's, except that a value naming no field (`,,`) keeps the default order
-    instead of clearing it, which left the rows unordered and the pages unstable."""
+    instead of clearing it, which left the rows unordered and the pages unstable; its choices
+    are named ("Newest first") and the newest come before the oldest."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for param in fields.values():
+            ascending, descending = ORDER_NAMES.get(
+                param, (pretty_name(param), f"{pretty_name(param)} (descending)")
+            )
+            pair = [(param, ascending), (f"-{param}", descending)]
+            # Dates and changes are read newest first; names and titles from A.
+            choices.extend(reversed(pair) if param in ("date", "updated") else pair)
+        return choices
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not [param for param in value or () if param]:
@@ -126,6 +157,7 @@ class RecordFilterSet(filters.FilterSet):
     )
     source = SlugFilter(
         method="filter_source",
+        picks=Source,
         label="Source",
         help_text="Slug of a source; records with at least one quote from it.",
     )
@@ -163,6 +195,20 @@ class RecordSlugFilter(SlugFilter):
     def __init__(self, *args, path: str, through: tuple[str, ...] = (), **kwargs):
         self.path, self.through = path, through
         super().__init__(*args, **kwargs)
+
+    @property
+    def picks(self):
+        """The record kind at the end of `path`, whose names the pages' picker offers."""
+        if self._picks is None and getattr(self, "model", None) is not None:
+            model = self.model
+            for name in self.path.split("__"):
+                model = model._meta.get_field(name).related_model
+            return model
+        return self._picks
+
+    @picks.setter
+    def picks(self, value):
+        self._picks = value
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if value in (None, ""):

@@ -5,16 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from agreements.models import Document, Milestone, Project
 from pages import charts
+from pages.spelling import did_you_mean
 from records import registry
 from records.filters import SearchField
 from records.listing import api_url
 from records.models import Citation, Source
+from records.search import query_words
+from records.suggest import snippet
 from records.tracking import retention_days
 from summits.filters import CountryFilter
 from summits.models import Country, Meeting
@@ -64,6 +69,29 @@ SEARCHED = {
 }
 
 
+def has_citations(model) -> bool:
+    return any(
+        isinstance(field, GenericRelation) and field.name == "citations"
+        for field in model._meta.private_fields
+    )
+
+
+def searched_texts(record) -> list[str]:
+    """The texts a record was searched in, loaded ones only (a source's text is deferred),
+    its own fields first, then its quotes: where its snippet comes from."""
+    deferred = record.get_deferred_fields()
+    # The title is the result's link already: a snippet shows where else the words are.
+    title = registry.kind(type(record)).title_field
+    own = [
+        getattr(record, name)
+        for name in record.search_fields
+        if name not in deferred and name != title and isinstance(getattr(record, name), str)
+    ]
+    cache = getattr(record, "_prefetched_objects_cache", {})
+    quotes = [citation.quote for citation in cache.get("citations", ())]
+    return [*own, *quotes]
+
+
 class SearchView(TemplateView):
     template_name = "search.html"
 
@@ -87,16 +115,26 @@ class SearchView(TemplateView):
         if not query:
             return context
         user = self.request.user
+        words = query_words(query)
         groups = []
         for kind in registry.kinds():
             results = kind.model.objects.visible_to(user).search(query, user)
             if kind.model in SEARCHED:
                 results = SEARCHED[kind.model](results)
+            if has_citations(kind.model):
+                # One query per kind that found something: the quotes its snippets come from.
+                quotes = Citation.objects.visible_to(user).only(
+                    "quote", "object_id", "content_type_id"
+                )
+                results = results.prefetch_related(Prefetch("citations", queryset=quotes))
             found = list(results[: SEARCH_LIMIT + 1])
             groups.append(
                 {
                     "label": kind.label,
-                    "results": found[:SEARCH_LIMIT],
+                    "results": [
+                        (record, snippet(searched_texts(record), words))
+                        for record in found[:SEARCH_LIMIT]
+                    ],
                     "more": len(found) > SEARCH_LIMIT,
                     "list_url": kind.list_url_name,
                 }
@@ -109,13 +147,15 @@ class SearchView(TemplateView):
         groups.append(
             {
                 "label": "Countries",
-                "results": countries[:SEARCH_LIMIT],
+                "results": [(country, None) for country in countries[:SEARCH_LIMIT]],
                 "more": len(countries) > SEARCH_LIMIT,
                 "list_url": "country-list",
             }
         )
         context["groups"] = groups
         context["total"] = sum(len(group["results"]) for group in groups)
+        # Offered whatever was found: "Aliev" finds a quote's misspelling, not Aliyev.
+        context["suggestion"] = did_you_mean(query, user)
         return context
 
 

@@ -147,7 +147,10 @@ class RecordFilterSet(filters.FilterSet):
     q = SearchFilter(
         method="filter_q",
         label="Search",
-        help_text="Words that must all occur in the title, summary or a quote.",
+        help_text=(
+            "Words that must all occur in the record, its quotes or the names of the people, "
+            "countries and bodies it involves; a year finds that year's records."
+        ),
     )
     updated_since = InstantFilter(
         field_name="updated_at",

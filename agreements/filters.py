@@ -18,6 +18,7 @@ from records.filters import (
     SlugFilter,
     StatedFactFilter,
     YearFilter,
+    years_q,
 )
 from records.visibility import published_lookup, sees_drafts
 from summits.filters import (
@@ -138,11 +139,9 @@ class PackageFilter(RecordFilterSet):
             qs = qs.filter(meeting__in=with_them.values("pk"))
         return qs
 
-    def filter_year(self, qs, name, value):
-        lookup = {"meeting__start_date__year": value}
-        if not sees_drafts(self.viewer):
-            lookup.update(published_lookup("meeting"))
-        return qs.filter(**lookup)
+    def filter_year(self, qs, name, years):
+        lookup = published_lookup("meeting") if not sees_drafts(self.viewer) else {}
+        return qs.filter(years_q("meeting__start_date", years), **lookup)
 
 
 class ProjectFilter(RecordFilterSet):
@@ -207,8 +206,9 @@ class ProjectFilter(RecordFilterSet):
     def filter_date_to(self, qs, name, value):
         return self.with_milestones(qs, date__lte=value)
 
-    def filter_year(self, qs, name, value):
-        return self.with_milestones(qs, date__year=value)
+    def filter_year(self, qs, name, years):
+        milestones = Milestone.objects.filter(years_q("date", years))
+        return qs.filter(pk__in=milestones.values("project"))
 
     def filter_milestone(self, qs, name, values):
         return self.with_milestones(qs, kind__in=values) if values else qs

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.views import View
@@ -16,7 +15,7 @@ from pages import charts
 from pages.spelling import did_you_mean
 from records import registry
 from records.filters import SearchField
-from records.listing import api_url
+from records.listing import api_url, has_citations, quotes_of, searched_texts
 from records.models import Citation, Source
 from records.search import query_words
 from records.suggest import snippet
@@ -69,29 +68,6 @@ SEARCHED = {
 }
 
 
-def has_citations(model) -> bool:
-    return any(
-        isinstance(field, GenericRelation) and field.name == "citations"
-        for field in model._meta.private_fields
-    )
-
-
-def searched_texts(record) -> list[str]:
-    """The texts a record was searched in, loaded ones only (a source's text is deferred),
-    its own fields first, then its quotes: where its snippet comes from."""
-    deferred = record.get_deferred_fields()
-    # The title is the result's link already: a snippet shows where else the words are.
-    title = registry.kind(type(record)).title_field
-    own = [
-        getattr(record, name)
-        for name in record.search_fields
-        if name not in deferred and name != title and isinstance(getattr(record, name), str)
-    ]
-    cache = getattr(record, "_prefetched_objects_cache", {})
-    quotes = [citation.quote for citation in cache.get("citations", ())]
-    return [*own, *quotes]
-
-
 class SearchView(TemplateView):
     template_name = "search.html"
 
@@ -132,7 +108,7 @@ class SearchView(TemplateView):
                 {
                     "label": kind.label,
                     "results": [
-                        (record, snippet(searched_texts(record), words))
+                        (record, snippet(searched_texts(record, quotes_of(record)), words))
                         for record in found[:SEARCH_LIMIT]
                     ],
                     "more": len(found) > SEARCH_LIMIT,

@@ -54,15 +54,52 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
-class YearField(forms.IntegerField):
+MAX_YEARS = 10
+
+
+class YearField(forms.CharField):
+    """'2024' or '2023,2024' -> [2023, 2024]: years from 1 to 9999, at most MAX_YEARS."""
+
+    default_validators = [ProhibitNullCharactersValidator()]
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
+        kwargs.setdefault("max_length", 5 * MAX_YEARS)
         super().__init__(*args, **kwargs)
 
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if len(parts) > MAX_YEARS:
+            raise forms.ValidationError(f"Give at most {MAX_YEARS} years.")
+        if not all(part.isdigit() and 1 <= int(part) <= 9999 for part in parts):
+            raise forms.ValidationError("Give years from 1 to 9999, comma-separated (2023,2024).")
+        return sorted({int(part) for part in parts})
 
-class YearFilter(filters.NumberFilter):
+
+class YearFilter(filters.Filter):
+    """Records of any of the given years: `year=2024` or `year=2023,2024`. Each year is its
+    own date range, which an index on the date serves. A FilterSet method receives the list."""
+
     field_class = YearField
+    # Several values are one comma-separated parameter (records/listing.py joins them).
+    comma_list = True
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        if self.method is not None:
+            return super().filter(qs, value)
+        return qs.filter(years_q(self.field_name, value))
+
+
+def years_q(path: str, years: list[int]) -> Q:
+    """`path` (a date) in any of `years`."""
+    query = Q()
+    for year in years:
+        query |= Q(**{f"{path}__year": year})
+    return query
 
 
 class InstantField(filters.fields.IsoDateTimeField):

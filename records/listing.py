@@ -7,11 +7,14 @@ the number of facets is fixed per list, so the page costs the same queries at an
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
@@ -21,7 +24,10 @@ from django.views.generic import ListView
 from django_filters import MultipleChoiceFilter
 
 from records import cache
+from records.models import Citation
 from records.registry import registry
+from records.search import query_words
+from records.suggest import snippet
 from records.visibility import audience, published_lookup, sees_drafts
 
 FACET_LIMIT = 25
@@ -352,6 +358,33 @@ def picker_widget(declared, model, viewer, raw: str) -> Picker:
     )
 
 
+def searched_texts(record, quotes: list[str]) -> list[str]:
+    """The texts a record was searched in, loaded ones only (a source's text is deferred),
+    its own fields first, then its quotes: where its search snippet comes from. The title is
+    the result's link already: a snippet shows where else the words are."""
+    deferred = record.get_deferred_fields()
+    title = label_field(type(record))
+    own = [
+        getattr(record, name)
+        for name in getattr(record, "search_fields", ())
+        if name not in deferred and name != title and isinstance(getattr(record, name), str)
+    ]
+    return [*own, *quotes]
+
+
+def has_citations(model) -> bool:
+    return any(
+        isinstance(field, GenericRelation) and field.name == "citations"
+        for field in model._meta.private_fields
+    )
+
+
+def quotes_of(record) -> list[str]:
+    """The quotes prefetched as the record's `citations`, if they were."""
+    cached = getattr(record, "_prefetched_objects_cache", {})
+    return [citation.quote for citation in cached.get("citations", ())]
+
+
 class PublishedMixin:
     """Public pages start from visible_to(): drafts are 404 to the public, staff may preview."""
 
@@ -382,7 +415,7 @@ class FacetedListView(PublishedMixin, ListView):
         joined = {
             name
             for name, declared in self.filterset_class.base_filters.items()
-            if getattr(declared, "pick_many", False)
+            if getattr(declared, "comma_list", False)
         }
         clean = clean_params(request.GET, joined)
         if list(clean.lists()) != list(request.GET.lists()):
@@ -431,7 +464,7 @@ class FacetedListView(PublishedMixin, ListView):
         result = []
         for facet in self.facets:
             declared = self.filterset.filters.get(facet.param)
-            joined = getattr(declared, "pick_many", False)
+            joined = getattr(declared, "comma_list", False)
             several = joined or isinstance(declared, MultipleChoiceFilter)
             narrows = getattr(declared, "narrows", None)
             others = params.copy()
@@ -484,6 +517,26 @@ class FacetedListView(PublishedMixin, ListView):
         rows = self.filterset_class(others, queryset=self.base_queryset).qs
         return rows.order_by().prefetch_related(None).select_related(None)
 
+    def with_snippets(self, rows) -> list:
+        """The page's rows, each with `search_snippet`: where the words of `q` matched in
+        its texts or quotes (one query for the quotes of the page)."""
+        rows = list(rows)
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        words = query_words(cleaned.get("q") or "")
+        if not words or not rows:
+            return rows
+        quotes: dict[int, list[str]] = defaultdict(list)
+        if has_citations(self.model):
+            cited = Citation.objects.visible_to(self.request.user).filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id__in=[row.pk for row in rows],
+            )
+            for object_id, quote in cited.order_by("pk").values_list("object_id", "quote"):
+                quotes[object_id].append(quote)
+        for row in rows:
+            row.search_snippet = snippet(searched_texts(row, quotes[row.pk]), words)
+        return rows
+
     def export_links(self) -> list[tuple[str, str]]:
         suffix = query_string(self.request.GET).lstrip("?")
         links = []
@@ -495,6 +548,8 @@ class FacetedListView(PublishedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.filterset.is_valid() and self.request.GET.get("q"):
+            context["object_list"] = self.with_snippets(context["object_list"])
         form = self.filterset.form
         friendlier_widgets(form, self.filterset, self.request.user)
         # `countries` (all of them) is the API's older spelling of `country` with

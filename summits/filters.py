@@ -86,6 +86,7 @@ class CountryCodesFilter(filters.Filter):
     schema_as_string = True
     # The pages offer the countries by name, several at once (records/listing.py).
     picks, pick_value, pick_many = Country, "code", True
+    comma_list = True
 
     def __init__(self, *args, relation: str, owner: str, require_all: bool, **kwargs):
         self.relation, self.owner, self.require_all = relation, owner, require_all
@@ -119,6 +120,7 @@ class CountryCodesMethodFilter(filters.Filter):
     # A comma-separated string of ISO codes in the OpenAPI schema (records/api/schema.py).
     schema_as_string = True
     picks, pick_value, pick_many = Country, "code", True
+    comma_list = True
 
     def narrows(self, params) -> bool:
         return params.get("country_mode") == CountryMode.ALL

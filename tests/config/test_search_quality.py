@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from records.models import EditorialStatus
 from records.suggest import Snippet, name_words, snippet, suggest
@@ -187,3 +189,26 @@ def test_snippet_marks_word_beginnings_only_and_cuts_at_words():
     assert snippet([text], ["preme"]) is None  # the middle of a word is not a word
     assert snippet(["Kazakh and Kazakhstan"], ["kazakh"]).marked == ["Kazakh", "Kazakhstan"]
     assert str(snippet(["a <b> Baku"], ["baku"])) == "a &lt;b&gt; <mark>Baku</mark>"
+
+
+def test_the_search_page_costs_the_same_queries_as_names_and_records_grow(client, seeded):
+    def grow(start: int, count: int) -> None:
+        Person.objects.bulk_create(
+            Person(slug=f"grown-{n}", name=f"Grownname Person{n}", status="published")
+            for n in range(start, start + count)
+        )
+        Meeting.objects.bulk_create(
+            Meeting(slug=f"grown-{n}", title=f"Grownword {n}", kind="talks", status="published")
+            for n in range(start, start + count)
+        )
+
+    def cost(query: str) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/search/", {"q": query}).status_code == 200
+        return len(queries.captured_queries)
+
+    grow(0, 5)
+    few = cost("Grownword Grownnam")
+    grow(5, 500)
+    assert cost("Grownword Grownnam") == few

@@ -5,13 +5,14 @@ the API reads unchanged."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from agreements.models import Document, Package
 from records.models import EditorialStatus
 from summits.models import Meeting, Person
 
-from .conftest import text_of
+from .conftest import count_queries, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,55 @@ def test_the_page_query_string_works_on_the_api(client, seeded):
     assert [r.slug for r in page.context["paginator"].object_list] == [
         row["slug"] for row in api["results"]
     ]
+
+
+def test_a_list_searched_shows_where_the_words_matched(client, seeded):
+    response = client.get("/meetings/?q=Kurmangazy")
+    html = response.content.decode()
+    assert re.search(r'<p class="snippet">[^<]*<mark>Kurmangazy</mark>', html)
+    # Without a query, no snippet.
+    assert '<p class="snippet">' not in client.get("/meetings/").content.decode()
+
+
+def test_a_searched_list_costs_the_same_queries_for_few_or_many_rows(client, seeded):
+    def grow(start: int, count: int) -> None:
+        Meeting.objects.bulk_create(
+            Meeting(
+                slug=f"snip-{n}",
+                title=f"Snippetcorn meeting {n}",
+                summary=f"About snippetcorn {n}.",
+                kind="talks",
+                status=EditorialStatus.PUBLISHED,
+            )
+            for n in range(start, start + count)
+        )
+
+    grow(0, 3)
+    few = count_queries(client, "/meetings/?q=snippetcorn")
+    grow(3, 200)
+    cache.clear()
+    many = count_queries(client, "/meetings/?q=snippetcorn")
+    cache.clear()
+    assert few == many
+
+
+def test_years_several_at_once_on_the_pages_and_the_api(client, seeded):
+    response = client.get("/meetings/?year=2024")
+    years = facets_of(response)["year"]
+    assert years["2024"].selected and years["2025"].url == "?year=2024,2025"
+    both = client.get("/meetings/?year=2024,2025")
+    expected = set(
+        Meeting.objects.published()
+        .filter(start_date__year__in=[2024, 2025])
+        .values_list("slug", flat=True)
+    )
+    assert listed(both) == expected
+    api = client.get("/api/v1/meetings/?year=2024,2025&page_size=100").json()
+    assert {row["slug"] for row in api["results"]} == expected
+    assert client.get("/meetings/?year=2024&year=2025")["Location"] == "/meetings/?year=2024,2025"
+    for bad in ("20x4", "2024,,99999", ",".join(["2000"] * 11)):
+        refused = client.get("/api/v1/meetings/", {"year": bad})
+        assert refused.status_code == 400 and "year" in refused.json(), bad
+    # Projects and packages read the years through milestones and meetings.
+    for url in ("/api/v1/projects/?year=2018,2024", "/api/v1/packages/?year=2018,2022"):
+        assert client.get(url).json()["count"] > 0, url

@@ -79,7 +79,7 @@ def test_an_invalid_filter_is_a_400_with_the_message_beside_the_field(client, se
     assert response.status_code == 400
     page = text_of(response)
     assert "Unknown country code: ZZ" in page
-    assert "Enter a whole number" in page
+    assert "Give years from 1 to 9999, comma-separated (2023,2024)." in page
     assert list(response.context["object_list"]) == []
 
 

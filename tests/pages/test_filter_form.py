@@ -206,3 +206,22 @@ def test_years_several_at_once_on_the_pages_and_the_api(client, seeded):
     # Projects and packages read the years through milestones and meetings.
     for url in ("/api/v1/projects/?year=2018,2024", "/api/v1/packages/?year=2018,2022"):
         assert client.get(url).json()["count"] > 0, url
+
+
+def test_a_long_picker_lists_the_first_names_the_chosen_one_and_lets_the_script_ask(
+    client, seeded, monkeypatch
+):
+    import records.listing
+
+    monkeypatch.setattr(records.listing, "PICKER_LIMIT", 2)
+    cache.clear()
+    last = Person.objects.published().order_by("name").last()
+    html = client.get(f"/meetings/?person={last.slug}").content.decode()
+    picker = re.search(r'<select name="person"([^>]*)>(.*?)</select>', html, re.S)
+    options = re.findall(r'<option value="([^"]*)"', picker.group(2))
+    assert len(options) == 1 + 2 + 1  # "Any", the first two names, the chosen one
+    assert options[-1] == last.slug
+    # More names than listed: the script may ask the API (same origin) for the others.
+    assert 'data-search-url="/api/v1/persons/"' in picker.group(1)
+    assert "data-complete" not in picker.group(1)
+    cache.clear()

@@ -18,21 +18,35 @@ from records.filters import (
     SlugFilter,
     StatedFactFilter,
     YearFilter,
+    years_q,
 )
 from records.visibility import published_lookup, sees_drafts
-from summits.filters import CountryCodesMethodFilter, country_codes_filter
+from summits.filters import (
+    CountryCodesMethodFilter,
+    CountryModeFilter,
+    country_codes_filter,
+    wants_all,
+)
+from summits.models import Body, Meeting, Organization, Person, Sector
 
 
 class DocumentFilter(RecordFilterSet):
     basis = BasisFilter(steps=("status_events",))
     stated = StatedFactFilter(Document)
     country = country_codes_filter("party_roles", "document", require_all=False)
+    country_mode = CountryModeFilter()
     countries = country_codes_filter("party_roles", "document", require_all=True)
     date_from = filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", help_text="YYYY-MM-DD."
+        field_name="date",
+        lookup_expr="gte",
+        label="From",
+        help_text="Documents dated on or after this date.",
     )
     date_to = filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", help_text="YYYY-MM-DD."
+        field_name="date",
+        lookup_expr="lte",
+        label="To",
+        help_text="Documents dated on or before this date.",
     )
     year = YearFilter(field_name="date", lookup_expr="year", label="Year")
     kind = filters.MultipleChoiceFilter(choices=Document.Kind.choices, label="Kind")
@@ -48,11 +62,15 @@ class DocumentFilter(RecordFilterSet):
     body = SlugFilter(
         method="filter_body",
         label="Body",
+        picks=Body,
         help_text="Slug of a body: documents establishing it or adopted at its sessions.",
     )
-    person = SlugFilter(method="filter_person", label="Signatory", help_text="Slug of a person.")
+    person = SlugFilter(
+        method="filter_person", picks=Person, label="Signatory", help_text="Slug of a person."
+    )
     sector = SlugFilter(
         field_name="meeting__sectors__slug",
+        picks=Sector,
         distinct=True,
         label="Sector",
         help_text="Slug of a sector discussed at the document's meeting.",
@@ -96,6 +114,7 @@ class PackageFilter(RecordFilterSet):
         label="Country",
         help_text="ISO codes, comma-separated: packages of meetings with any of them.",
     )
+    country_mode = CountryModeFilter()
     meeting = RecordSlugFilter(path="meeting", label="Meeting")
     year = YearFilter(method="filter_year", label="Year")
     ordering = OrderingFilter(
@@ -110,34 +129,36 @@ class PackageFilter(RecordFilterSet):
     def filter_country(self, qs, name, codes):
         if not codes:
             return qs
-        countries = list(codes.values())
-        lookup = {"meeting__participations__country_id__in": countries}
-        if not sees_drafts(self.viewer):
-            # A package is matched through its meeting: never through a draft one.
-            lookup.update(published_lookup("meeting"))
-        return qs.filter(**lookup).distinct()
+        # A package is matched through its meeting: never through a draft one.
+        meetings = Meeting.objects.visible_to(self.viewer)
+        groups = [list(codes.values())]
+        if wants_all(self):
+            groups = [[country_id] for country_id in codes.values()]
+        for countries in groups:
+            with_them = meetings.filter(participations__country_id__in=countries)
+            qs = qs.filter(meeting__in=with_them.values("pk"))
+        return qs
 
-    def filter_year(self, qs, name, value):
-        lookup = {"meeting__start_date__year": value}
-        if not sees_drafts(self.viewer):
-            lookup.update(published_lookup("meeting"))
-        return qs.filter(**lookup)
+    def filter_year(self, qs, name, years):
+        lookup = published_lookup("meeting") if not sees_drafts(self.viewer) else {}
+        return qs.filter(years_q("meeting__start_date", years), **lookup)
 
 
 class ProjectFilter(RecordFilterSet):
     basis = BasisFilter(steps=("milestones",))
     stated = StatedFactFilter(Project)
     country = country_codes_filter("country_roles", "project", require_all=False)
+    country_mode = CountryModeFilter()
     countries = country_codes_filter("country_roles", "project", require_all=True)
     date_from = filters.DateFilter(
         method="filter_date_from",
         label="From",
-        help_text="YYYY-MM-DD; projects with a milestone on or after it.",
+        help_text="Projects with a milestone on or after this date.",
     )
     date_to = filters.DateFilter(
         method="filter_date_to",
         label="To",
-        help_text="YYYY-MM-DD; projects with a milestone on or before it.",
+        help_text="Projects with a milestone on or before this date.",
     )
     year = YearFilter(method="filter_year", label="Year", help_text="A milestone in that year.")
     kind = filters.MultipleChoiceFilter(choices=Project.Kind.choices, label="Kind")
@@ -147,8 +168,10 @@ class ProjectFilter(RecordFilterSet):
         label="Milestone",
         help_text="Projects with a milestone of any of these kinds.",
     )
-    sector = SlugFilter(field_name="sectors__slug", label="Sector")
-    organization = SlugFilter(method="filter_organization", label="Organization")
+    sector = SlugFilter(field_name="sectors__slug", picks=Sector, label="Sector")
+    organization = SlugFilter(
+        method="filter_organization", picks=Organization, label="Organization"
+    )
     meeting = RecordSlugFilter(path="meetings", distinct=True, label="Meeting")
     document = RecordSlugFilter(path="documents", distinct=True, label="Document")
     person = RecordSlugFilter(
@@ -183,8 +206,9 @@ class ProjectFilter(RecordFilterSet):
     def filter_date_to(self, qs, name, value):
         return self.with_milestones(qs, date__lte=value)
 
-    def filter_year(self, qs, name, value):
-        return self.with_milestones(qs, date__year=value)
+    def filter_year(self, qs, name, years):
+        milestones = Milestone.objects.filter(years_q("date", years))
+        return qs.filter(pk__in=milestones.values("project"))
 
     def filter_milestone(self, qs, name, values):
         return self.with_milestones(qs, kind__in=values) if values else qs

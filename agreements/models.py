@@ -166,6 +166,9 @@ class Document(BasisMixin, DatedMixin, Record):
     history = HistoricalRecords()
 
     search_fields = ("title", "summary")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("signatories", "parties", "establishes_body")
+    search_date = "date"
 
     class Meta:
         ordering = ["-date", "title"]
@@ -446,6 +449,9 @@ class Project(BasisMixin, Record):
     history = HistoricalRecords(m2m_fields=[sectors, meetings, documents])
 
     search_fields = ("name", "summary", "location_city")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("countries", "organizations")
+    search_date = "milestones__date"
 
     class Meta:
         ordering = ["name"]

@@ -5,16 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from agreements.models import Document, Milestone, Project
 from pages import charts
+from pages.spelling import did_you_mean
 from records import registry
 from records.filters import SearchField
-from records.listing import api_url
+from records.listing import api_url, has_citations, quotes_of, searched_texts
 from records.models import Citation, Source
+from records.search import query_words
+from records.suggest import snippet
 from records.tracking import retention_days
 from summits.filters import CountryFilter
 from summits.models import Country, Meeting
@@ -91,16 +95,26 @@ class SearchView(TemplateView):
         if not query:
             return context
         user = self.request.user
+        words = query_words(query)
         groups = []
         for kind in registry.kinds():
             results = kind.model.objects.visible_to(user).search(query, user)
             if kind.model in SEARCHED:
                 results = SEARCHED[kind.model](results)
+            if has_citations(kind.model):
+                # One query per kind that found something: the quotes its snippets come from.
+                quotes = Citation.objects.visible_to(user).only(
+                    "quote", "object_id", "content_type_id"
+                )
+                results = results.prefetch_related(Prefetch("citations", queryset=quotes))
             found = list(results[: SEARCH_LIMIT + 1])
             groups.append(
                 {
                     "label": kind.label,
-                    "results": found[:SEARCH_LIMIT],
+                    "results": [
+                        (record, snippet(searched_texts(record, quotes_of(record)), words))
+                        for record in found[:SEARCH_LIMIT]
+                    ],
                     "more": len(found) > SEARCH_LIMIT,
                     "list_url": kind.list_url_name,
                 }
@@ -113,13 +127,15 @@ class SearchView(TemplateView):
         groups.append(
             {
                 "label": "Countries",
-                "results": countries[:SEARCH_LIMIT],
+                "results": [(country, None) for country in countries[:SEARCH_LIMIT]],
                 "more": len(countries) > SEARCH_LIMIT,
                 "list_url": "country-list",
             }
         )
         context["groups"] = groups
         context["total"] = sum(len(group["results"]) for group in groups)
+        # Offered whatever was found: "Aliev" finds a quote's misspelling, not Aliyev.
+        context["suggestion"] = did_you_mean(query, user)
         return context
 
 

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
+from django.forms.utils import pretty_name
 
 from records.basis import NEEDS_REASONING, Basis, facts_stated, facts_with
 from records.models import Citation, Source
@@ -24,11 +25,19 @@ MAX_QUERY_LENGTH = 200
 
 
 class SlugFilter(filters.CharFilter):
-    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up."""
+    """A related record by slug; a malformed slug (or a NUL byte) is refused, not looked up.
+
+    `picks` names the model whose records the slug names, so that the public pages offer a
+    picker of their names (records/listing.py) while the address and the API keep slugs."""
 
     field_class = forms.SlugField
+    # The picked model's field that goes into the address; a comma-separated list when
+    # `pick_many` (country codes).
+    pick_value = "slug"
+    pick_many = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, picks=None, **kwargs):
+        self.picks = picks
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
 
@@ -45,15 +54,52 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
-class YearField(forms.IntegerField):
+MAX_YEARS = 10
+
+
+class YearField(forms.CharField):
+    """'2024' or '2023,2024' -> [2023, 2024]: years from 1 to 9999, at most MAX_YEARS."""
+
+    default_validators = [ProhibitNullCharactersValidator()]
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
+        kwargs.setdefault("max_length", 5 * MAX_YEARS)
         super().__init__(*args, **kwargs)
 
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if len(parts) > MAX_YEARS:
+            raise forms.ValidationError(f"Give at most {MAX_YEARS} years.")
+        if not all(part.isdigit() and 1 <= int(part) <= 9999 for part in parts):
+            raise forms.ValidationError("Give years from 1 to 9999, comma-separated (2023,2024).")
+        return sorted({int(part) for part in parts})
 
-class YearFilter(filters.NumberFilter):
+
+class YearFilter(filters.Filter):
+    """Records of any of the given years: `year=2024` or `year=2023,2024`. Each year is its
+    own date range, which an index on the date serves. A FilterSet method receives the list."""
+
     field_class = YearField
+    # Several values are one comma-separated parameter (records/listing.py joins them).
+    comma_list = True
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        if self.method is not None:
+            return super().filter(qs, value)
+        return qs.filter(years_q(self.field_name, value))
+
+
+def years_q(path: str, years: list[int]) -> Q:
+    """`path` (a date) in any of `years`."""
+    query = Q()
+    for year in years:
+        query |= Q(**{f"{path}__year": year})
+    return query
 
 
 class InstantField(filters.fields.IsoDateTimeField):
@@ -100,9 +146,31 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+# What each order is called on the pages: a choice people read, not a parameter to spell.
+ORDER_NAMES = {
+    "date": ("Oldest first", "Newest first"),
+    "title": ("Title, A to Z", "Title, Z to A"),
+    "name": ("Name, A to Z", "Name, Z to A"),
+    "updated": ("Least recently changed first", "Most recently changed first"),
+    "code": ("Code, A to Z", "Code, Z to A"),
+}
+
+
 class OrderingFilter(filters.OrderingFilter):
     """django-filter's, except that a value naming no field (`,,`) keeps the default order
-    instead of clearing it, which left the rows unordered and the pages unstable."""
+    instead of clearing it, which left the rows unordered and the pages unstable; its choices
+    are named ("Newest first") and the newest come before the oldest."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for param in fields.values():
+            ascending, descending = ORDER_NAMES.get(
+                param, (pretty_name(param), f"{pretty_name(param)} (descending)")
+            )
+            pair = [(param, ascending), (f"-{param}", descending)]
+            # Dates and changes are read newest first; names and titles from A.
+            choices.extend(reversed(pair) if param in ("date", "updated") else pair)
+        return choices
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not [param for param in value or () if param]:
@@ -116,7 +184,10 @@ class RecordFilterSet(filters.FilterSet):
     q = SearchFilter(
         method="filter_q",
         label="Search",
-        help_text="Words that must all occur in the title, summary or a quote.",
+        help_text=(
+            "Words that must all occur in the record, its quotes or the names of the people, "
+            "countries and bodies it involves; a year finds that year's records."
+        ),
     )
     updated_since = InstantFilter(
         field_name="updated_at",
@@ -126,6 +197,7 @@ class RecordFilterSet(filters.FilterSet):
     )
     source = SlugFilter(
         method="filter_source",
+        picks=Source,
         label="Source",
         help_text="Slug of a source; records with at least one quote from it.",
     )
@@ -163,6 +235,20 @@ class RecordSlugFilter(SlugFilter):
     def __init__(self, *args, path: str, through: tuple[str, ...] = (), **kwargs):
         self.path, self.through = path, through
         super().__init__(*args, **kwargs)
+
+    @property
+    def picks(self):
+        """The record kind at the end of `path`, whose names the pages' picker offers."""
+        if self._picks is None and getattr(self, "model", None) is not None:
+            model = self.model
+            for name in self.path.split("__"):
+                model = model._meta.get_field(name).related_model
+            return model
+        return self._picks
+
+    @picks.setter
+    def picks(self, value):
+        self._picks = value
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if value in (None, ""):

@@ -7,19 +7,27 @@ the number of facets is fixed per list, so the page costs the same queries at an
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import ListView
+from django_filters import MultipleChoiceFilter
 
 from records import cache
+from records.models import Citation
+from records.registry import registry
+from records.search import query_words
+from records.suggest import snippet
 from records.visibility import audience, published_lookup, sees_drafts
 
 FACET_LIMIT = 25
@@ -188,30 +196,193 @@ def owner_unique_per_value(model, owner: str, group: str) -> bool:
     return any(set(together) <= names for together in model._meta.unique_together)
 
 
+def encoded(params: QueryDict) -> str:
+    """`params` as a query string; the commas of a list of codes stay readable (AZ,KZ)."""
+    text = params.urlencode(safe=",")
+    return f"?{text}" if text else "?"
+
+
 def query_string(params: QueryDict, **changes) -> str:
-    """The current query string with some parameters set (a value) or removed (None)."""
-    params = params.copy()
-    for name in PAGE_PARAMS:
-        params.pop(name, None)
-    for name, value in changes.items():
-        params.pop(name, None)
-        if value is not None:
-            params[name] = str(value)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    """The current query string with some parameters set (a value, or a list of values
+    for a parameter given several times) or removed (None); each keeps its place, so that
+    one filter state has one address."""
+    result = QueryDict(mutable=True)
+    wanted = {
+        name: [str(item) for item in value] if isinstance(value, list) else [str(value)]
+        for name, value in changes.items()
+        if value is not None
+    }
+    for name, values in params.lists():
+        if name in PAGE_PARAMS or (name in changes and name not in wanted):
+            continue
+        result.setlist(name, wanted.pop(name, values))
+    for name, values in wanted.items():
+        result.setlist(name, values)
+    return encoded(result)
 
 
-def friendlier_widgets(form: forms.Form) -> None:
-    """Checkboxes and date pickers on the page; the API reads the same parameters."""
+def clean_params(params: QueryDict, joined: set[str]) -> QueryDict:
+    """The parameters that say something: empty ones dropped (a form sends every field), and
+    the values of a comma-separated parameter (`joined`, country codes) given several times
+    (a multiple select sends them so) joined into one, so each filter state has one address."""
+    clean = QueryDict(mutable=True)
+    for name, values in params.lists():
+        values = [value for value in values if value.strip()]
+        if name in joined and len(values) > 1:
+            values = [",".join(values)]
+        if values:
+            clean.setlist(name, values)
+    return clean
+
+
+# A picker lists this many names (most pages hold fewer); its script asks the API for the
+# others as the person types.
+PICKER_LIMIT = 300
+
+
+class Picker(forms.Select):
+    """A <select> of names whose values are slugs (or codes): usable without a script;
+    static/js/filters.js adds a box to search its names as you type."""
+
+    def __init__(
+        self, attrs=None, choices=(), *, search_url="", value_key="", label_key=""
+    ) -> None:
+        super().__init__(attrs, choices)
+        self.attrs.update(
+            {
+                "class": "picker",
+                "data-search-url": search_url,
+                "data-value-key": value_key,
+                "data-label-key": label_key,
+            }
+        )
+
+
+class MultiplePicker(Picker, forms.SelectMultiple):
+    """Several picked at once, read and written as one comma-separated value (AZ,KZ), the
+    form the API and the facet links use."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return ",".join(part for value in values if value for part in value.split(","))
+
+    def format_value(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        return [str(part).strip().upper() for part in value if str(part).strip()]
+
+
+def label_field(model) -> str:
+    kind = registry.kinds_by_model.get(model)
+    return kind.title_field if kind else "name"
+
+
+def picker_choices(model, value_field: str, viewer, selected: list[str]) -> list[tuple]:
+    """(value, name) of the records of `model` the viewer may see, by name: the first
+    PICKER_LIMIT of them (cached per data version and audience), and the selected ones."""
+    names = label_field(model)
+    rows = model.objects.all()
+    if hasattr(rows, "visible_to"):
+        rows = rows.visible_to(viewer)
+    rows = rows.order_by(names, value_field).values_list(value_field, names)
+    key = cache.versioned_key("picker", model._meta.label, value_field, audience(viewer))
+    options = cache.remembered(key, lambda: list(rows[:PICKER_LIMIT]))
+    missing = set(selected) - {value for value, _ in options}
+    if missing:
+        options = [*options, *rows.filter(**{f"{value_field}__in": missing})]
+    return options
+
+
+def friendlier_widgets(form: forms.Form, filterset=None, viewer=None) -> None:
+    """Checkboxes, date pickers, pickers of names and named orders on the page; the address
+    and the API keep the same parameters (slugs, ISO codes, `-date`)."""
     for field in form.fields.values():
         if isinstance(field, forms.MultipleChoiceField):
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
         elif isinstance(field, forms.DateField):
-            field.widget = forms.DateInput(attrs={"type": "date"})
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    filters = filterset.filters if filterset is not None else {}
+    for name, declared in filters.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        page_choices = getattr(declared, "page_choices", None)
+        if page_choices:
+            field.choices = page_choices
+            field.widget = forms.RadioSelect(choices=page_choices)
+            field.help_text = ""
+        model = getattr(declared, "picks", None)
+        if model is not None:
+            field.widget = picker_widget(declared, model, viewer, form.data.get(name, ""))
+            field.help_text = (
+                "Choose one or more; hold Ctrl (⌘ on a Mac) to choose several."
+                if declared.pick_many
+                else ""
+            )
     if "ordering" in form.fields:
         ordering = form.fields["ordering"]
         ordering.label = "Sort by"
-        ordering.choices = [("", "Default order"), *list(ordering.choices)[1:]]
+        ordering.help_text = ""
+        choices = [("", "Default order"), *list(ordering.choices)[1:]]
+        ordering.choices = choices
+        ordering.widget.choices = choices
+    # Validating the form made its bound fields, which copied each label and help text.
+    for name, field in form.fields.items():
+        bound = form[name]
+        bound.label, bound.help_text = field.label, field.help_text or ""
+
+
+def picker_widget(declared, model, viewer, raw: str) -> Picker:
+    many = declared.pick_many
+    value_field = declared.pick_value
+    selected = [part.strip() for part in raw.split(",") if part.strip()] if raw else []
+    if many:
+        selected = [part.upper() for part in selected]
+    options = picker_choices(model, value_field, viewer, selected)
+    kind = registry.kinds_by_model.get(model)
+    search_url = api_url(f"{model._meta.model_name}-list") if kind or many else None
+    widget_class = MultiplePicker if many else Picker
+    choices = options if many else [("", "Any"), *options]
+    # Every name is listed: the script needs not ask the API for more.
+    complete = {"data-complete": "true"} if len(options) < PICKER_LIMIT else {}
+    return widget_class(
+        complete,
+        choices=choices,
+        search_url=search_url or "",
+        value_key=value_field,
+        label_key=label_field(model),
+    )
+
+
+def searched_texts(record, quotes: list[str]) -> list[str]:
+    """The texts a record was searched in, loaded ones only (a source's text is deferred),
+    its own fields first, then its quotes: where its search snippet comes from. The title is
+    the result's link already: a snippet shows where else the words are."""
+    deferred = record.get_deferred_fields()
+    title = label_field(type(record))
+    own = [
+        getattr(record, name)
+        for name in getattr(record, "search_fields", ())
+        if name not in deferred and name != title and isinstance(getattr(record, name), str)
+    ]
+    return [*own, *quotes]
+
+
+def has_citations(model) -> bool:
+    return any(
+        isinstance(field, GenericRelation) and field.name == "citations"
+        for field in model._meta.private_fields
+    )
+
+
+def quotes_of(record) -> list[str]:
+    """The quotes prefetched as the record's `citations`, if they were."""
+    cached = getattr(record, "_prefetched_objects_cache", {})
+    return [citation.quote for citation in cached.get("citations", ())]
 
 
 class PublishedMixin:
@@ -241,6 +412,16 @@ class FacetedListView(PublishedMixin, ListView):
     intro: str = ""
 
     def get(self, request, *args, **kwargs):
+        joined = {
+            name
+            for name, declared in self.filterset_class.base_filters.items()
+            if getattr(declared, "comma_list", False)
+        }
+        clean = clean_params(request.GET, joined)
+        if list(clean.lists()) != list(request.GET.lists()):
+            # Empty fields and repeated codes never stay in the address: one clean URL for
+            # each filter state, to share and to cache.
+            return HttpResponseRedirect(request.path + (encoded(clean) if clean else ""))
         response = super().get(request, *args, **kwargs)
         if not self.filterset.is_valid():
             response.status_code = 400
@@ -282,12 +463,21 @@ class FacetedListView(PublishedMixin, ListView):
         params = self.request.GET
         result = []
         for facet in self.facets:
+            declared = self.filterset.filters.get(facet.param)
+            joined = getattr(declared, "comma_list", False)
+            several = joined or isinstance(declared, MultipleChoiceFilter)
+            narrows = getattr(declared, "narrows", None)
             others = params.copy()
-            others.pop(facet.param, None)
-            current = {
-                value.upper() if facet.param == "country" else value
+            if not (narrows and narrows(params)):
+                others.pop(facet.param, None)
+            # A facet that narrows (countries that must all take part) counts what each
+            # further value would leave; the others count what the other filters leave.
+            current = [
+                part.strip().upper() if joined else part
                 for value in params.getlist(facet.param)
-            }
+                for part in (value.split(",") if joined else [value])
+                if part.strip()
+            ]
             # A GROUP BY over every row the other filters leave (docs/scaling.md), so
             # recounted at most once per PACTA_FACET_STALE_SECONDS while writes keep
             # changing the data version.
@@ -305,7 +495,19 @@ class FacetedListView(PublishedMixin, ListView):
             values = []
             for value, label, count in counts:
                 selected = str(value) in current
-                url = query_string(params, **{facet.param: None if selected else value})
+                if selected:
+                    chosen = [item for item in current if item != str(value)]
+                else:
+                    # A click adds to what is chosen (any of them, or all of them where the
+                    # filter says so); a single-valued facet replaces it.
+                    chosen = [*current, str(value)] if several else [str(value)]
+                if not chosen:
+                    change = None
+                elif joined:
+                    change = ",".join(chosen)
+                else:
+                    change = chosen
+                url = query_string(params, **{facet.param: change})
                 values.append(FacetValue(str(value), label, count, url, selected))
             result.append((facet, values))
         return result
@@ -314,6 +516,26 @@ class FacetedListView(PublishedMixin, ListView):
         """The rows the other filters leave, for one facet's counts."""
         rows = self.filterset_class(others, queryset=self.base_queryset).qs
         return rows.order_by().prefetch_related(None).select_related(None)
+
+    def with_snippets(self, rows) -> list:
+        """The page's rows, each with `search_snippet`: where the words of `q` matched in
+        its texts or quotes (one query for the quotes of the page)."""
+        rows = list(rows)
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        words = query_words(cleaned.get("q") or "")
+        if not words or not rows:
+            return rows
+        quotes: dict[int, list[str]] = defaultdict(list)
+        if has_citations(self.model):
+            cited = Citation.objects.visible_to(self.request.user).filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id__in=[row.pk for row in rows],
+            )
+            for object_id, quote in cited.order_by("pk").values_list("object_id", "quote"):
+                quotes[object_id].append(quote)
+        for row in rows:
+            row.search_snippet = snippet(searched_texts(row, quotes[row.pk]), words)
+        return rows
 
     def export_links(self) -> list[tuple[str, str]]:
         suffix = query_string(self.request.GET).lstrip("?")
@@ -326,8 +548,13 @@ class FacetedListView(PublishedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.filterset.is_valid() and self.request.GET.get("q"):
+            context["object_list"] = self.with_snippets(context["object_list"])
         form = self.filterset.form
-        friendlier_widgets(form)
+        friendlier_widgets(form, self.filterset, self.request.user)
+        # `countries` (all of them) is the API's older spelling of `country` with
+        # `country_mode=all`; the page offers it only when the address uses it.
+        hidden = {name for name in ("countries",) if not self.request.GET.get(name)}
         context.update(
             filterset=self.filterset,
             # The search box up front; the facets above cover the usual filters, so every
@@ -336,7 +563,10 @@ class FacetedListView(PublishedMixin, ListView):
             more_fields=[
                 form[name]
                 for name in dict.fromkeys([*self.main_filters[1:], *form.fields])
-                if name in form.fields and name not in self.main_filters[:1] and name != "ordering"
+                if name in form.fields
+                and name not in self.main_filters[:1]
+                and name != "ordering"
+                and name not in hidden
             ],
             ordering_field=form["ordering"] if "ordering" in form.fields else None,
             # A wrong value opens "More filters" so its message is seen; set values stay
@@ -347,7 +577,7 @@ class FacetedListView(PublishedMixin, ListView):
                 for name in form.fields
                 if name not in self.main_filters[:1]
                 and name != "ordering"
-                and self.request.GET.getlist(name)
+                and any(value.strip() for value in self.request.GET.getlist(name))
             ),
             facets=self.facet_values(),
             export_links=self.export_links(),

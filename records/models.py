@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from records.input_checks import text_problem
 from records.registry import register, register_part
-from records.search import matching_ids, query_words
+from records.search import query_words, word_matches
 from records.slugs import FormerSlug
 from records.visibility import published_lookup, sees_drafts
 
@@ -56,18 +56,20 @@ class RecordQuerySet(models.QuerySet):
 
     def search(self, query: str, viewer) -> RecordQuerySet:
         """Records with every word of the query at the start of a word of their own text (the
-        model's `search_fields`) or of a quote cited for them; the one search entry point for
-        the API and the public pages, on a full-text index of either database (records/search.py).
-        Quotes count only where `viewer` may see their source. A query with no letters or
-        digits finds nothing; an empty one leaves the records as they are."""
+        model's `search_fields`), of a quote cited for them, or of the name of a record they
+        involve (`search_related`), or naming their year (records/search.word_matches); the
+        one search entry point for the API and the public pages, on a full-text index of either
+        database (records/search.py). Quotes count only where `viewer` may see their source.
+        A query with no letters or digits finds nothing; an empty one leaves the records as
+        they are."""
         words = query_words(query)
         if not words:
             return self if not query.strip() else self.none()
         drafts = sees_drafts(viewer)
         results = self
         for word in words:
-            found = matching_ids(self.model, word, using=self.db, drafts=drafts)
-            results = results.filter(pk__in=found)
+            found = word_matches(self.model, word, using=self.db, viewer=viewer, drafts=drafts)
+            results = results.filter(found)
         return results
 
     def drafts_by(self, user) -> RecordQuerySet:
@@ -292,6 +294,7 @@ class Source(DatedMixin, Record):
     history = HistoricalRecords(excluded_fields=["text"], table_name="seeds_historicalsource")
 
     search_fields = ("title", "publisher", "author", "text")
+    search_date = "published_on"
 
     class Meta:
         db_table = "seeds_source"

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 
 from django.db import connections, migrations
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.expressions import RawSQL
 
 # Source and Citation kept the tables of the app they were first made in.
@@ -36,6 +36,14 @@ MAX_WORDS = 10
 
 def query_words(query: str) -> list[str]:
     return WORD.findall(query.casefold())[:MAX_WORDS]
+
+
+# Years a query word may name: "2024" finds that year's records, whatever their texts say.
+YEARS = range(1900, 2100)
+
+
+def as_year(word: str) -> int | None:
+    return int(word) if len(word) == 4 and word.isdigit() and int(word) in YEARS else None
 
 
 def fts_table(table: str) -> str:
@@ -152,6 +160,46 @@ def bulk_load(connection) -> Iterator[None]:
         for table, columns in tables:
             for sql in create_statements("sqlite", table, columns):
                 cursor.execute(sql)
+
+
+def word_matches(model: type[Model], word: str, *, using: str, viewer, drafts: bool) -> Q:
+    """The records of `model` that one query word finds: by their own text or a cited quote,
+    by the names of the records they involve (`search_related`: a meeting by a participant,
+    its countries or its body; only records the viewer may see count), and, for a year, by
+    their date (`search_date`). The names of people and bodies are few beside the texts, so
+    they are matched without a word index."""
+    found = Q(pk__in=matching_ids(model, word, using=using, drafts=drafts))
+    for path in getattr(model, "search_related", ()):
+        related = model._meta.get_field(path).related_model
+        # By their names only: a body's summary or a person's quotes are not the meeting's.
+        named = related.objects.using(using).filter(name_words(related, word))
+        if hasattr(named, "visible_to"):
+            named = named.visible_to(viewer)
+        found |= Q(pk__in=model.objects.using(using).filter(**{f"{path}__in": named}).values("pk"))
+    year = as_year(word)
+    date_path = getattr(model, "search_date", "")
+    if year is not None and date_path:
+        dated = model.objects.using(using).filter(**{f"{date_path}__year": year})
+        found |= (
+            Q(pk__in=dated.values("pk"))
+            if "__" in date_path
+            else Q(**{f"{date_path}__year": year})
+        )
+    return found
+
+
+def name_words(model: type[Model], word: str) -> Q:
+    """Rows with a word of their names (`search_names`) beginning with `word`, as the word
+    indexes match; in a list of names (aliases), anywhere in one."""
+    query = Q()
+    for name in getattr(model, "search_names", ("name",)):
+        if model._meta.get_field(name).get_internal_type() == "JSONField":
+            query |= Q(**{f"{name}__icontains": word})
+            continue
+        for before in ("", " ", "-", "–", "("):
+            lookup = "istartswith" if not before else "icontains"
+            query |= Q(**{f"{name}__{lookup}": f"{before}{word}"})
+    return query
 
 
 def matching_ids(model: type[Model], word: str, *, using: str, drafts: bool) -> RawSQL:

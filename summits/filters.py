@@ -11,6 +11,7 @@ import re
 
 import django_filters as filters
 from django import forms
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from records.filters import (
@@ -32,6 +33,7 @@ from summits.models import (
     MeetingPerson,
     Organization,
     Person,
+    Sector,
 )
 
 CODE_PATTERN = re.compile(r"^[A-Za-z]{2}$")
@@ -82,6 +84,9 @@ class CountryCodesFilter(filters.Filter):
     field_class = CountryCodesField
     # A comma-separated string of ISO codes in the OpenAPI schema (records/api/schema.py).
     schema_as_string = True
+    # The pages offer the countries by name, several at once (records/listing.py).
+    picks, pick_value, pick_many = Country, "code", True
+    comma_list = True
 
     def __init__(self, *args, relation: str, owner: str, require_all: bool, **kwargs):
         self.relation, self.owner, self.require_all = relation, owner, require_all
@@ -91,11 +96,15 @@ class CountryCodesFilter(filters.Filter):
         if not codes:
             return qs
         model = self.model_for(qs)
-        if self.require_all:
+        if self.require_all or wants_all(self.parent):
             for country_id in codes.values():
                 qs = qs.filter(pk__in=self.linked(model, [country_id]))
             return qs
         return qs.filter(pk__in=self.linked(model, list(codes.values())))
+
+    def narrows(self, params) -> bool:
+        """Whether each further code narrows the rows (all of them must take part)."""
+        return self.require_all or params.get("country_mode") == CountryMode.ALL
 
     def model_for(self, qs: QuerySet):
         return qs.model._meta.get_field(self.relation).related_model
@@ -110,6 +119,44 @@ class CountryCodesMethodFilter(filters.Filter):
     field_class = CountryCodesField
     # A comma-separated string of ISO codes in the OpenAPI schema (records/api/schema.py).
     schema_as_string = True
+    picks, pick_value, pick_many = Country, "code", True
+    comma_list = True
+
+    def narrows(self, params) -> bool:
+        return params.get("country_mode") == CountryMode.ALL
+
+
+class CountryMode(models.TextChoices):
+    ANY = "any", "any of them"
+    ALL = "all", "all of them"
+
+
+class CountryModeFilter(filters.ChoiceFilter):
+    """`country_mode=all` turns `country=AZ,KZ` into the records involving every one of its
+    countries (the relations of a group, as `countries` does); `any`, the default, into those
+    involving at least one. Read by the country filter; filters nothing by itself."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", CountryMode.choices)
+        kwargs.setdefault("label", "Countries must be")
+        kwargs.setdefault(
+            "help_text",
+            "How `country` combines its codes: any (the default) or all of them.",
+        )
+        super().__init__(*args, **kwargs)
+
+    # On the pages: two choices, the default one unset so that it stays out of the address.
+    page_choices = [("", CountryMode.ANY.label), (CountryMode.ALL, CountryMode.ALL.label)]
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        return qs
+
+
+def wants_all(filterset) -> bool:
+    """Whether the FilterSet was asked for records with every country of `country`."""
+    form = getattr(filterset, "form", None)
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    return cleaned.get("country_mode") == CountryMode.ALL
 
 
 def country_codes_filter(relation: str, owner: str, *, require_all: bool) -> CountryCodesFilter:
@@ -130,18 +177,19 @@ class MeetingFilter(RecordFilterSet):
     basis = BasisFilter()
     stated = StatedFactFilter(Meeting)
     country = country_codes_filter("participations", "meeting", require_all=False)
+    country_mode = CountryModeFilter()
     countries = country_codes_filter("participations", "meeting", require_all=True)
     date_from = filters.DateFilter(
         field_name="start_date",
         lookup_expr="gte",
         label="From",
-        help_text="YYYY-MM-DD; meetings starting on or after it.",
+        help_text="Meetings starting on or after this date.",
     )
     date_to = filters.DateFilter(
         field_name="start_date",
         lookup_expr="lte",
         label="To",
-        help_text="YYYY-MM-DD; meetings starting on or before it.",
+        help_text="Meetings starting on or before this date.",
     )
     year = YearFilter(field_name="start_date", lookup_expr="year", label="Year")
     kind = filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, label="Kind")
@@ -152,12 +200,18 @@ class MeetingFilter(RecordFilterSet):
         min_value=1,
         max_value=32767,
     )
-    sector = SlugFilter(field_name="sectors__slug", label="Sector", help_text="Slug of a sector.")
+    sector = SlugFilter(
+        field_name="sectors__slug", picks=Sector, label="Sector", help_text="Slug of a sector."
+    )
     person = SlugFilter(
-        method="filter_person", label="Person", help_text="Slug of a person taking part."
+        method="filter_person",
+        picks=Person,
+        label="Person",
+        help_text="Slug of a person taking part.",
     )
     organization = SlugFilter(
         method="filter_organization",
+        picks=Organization,
         label="Organization",
         help_text="Slug of an organization in a project started at the meeting.",
     )

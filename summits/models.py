@@ -45,6 +45,8 @@ class Country(EditVersioned, SeedTracked):
         validators=[list_of_strings],
         help_text="Other names texts use for the country or its government.",
     )
+    # A search word names a country by a word of these (records/search.name_words).
+    search_names = ("name", "adjective", "official_name")
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +105,9 @@ class Person(Record):
     history = HistoricalRecords()
 
     search_fields = ("name", "aliases", "summary")
+    search_names = ("name", "aliases")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("country",)
 
     class Meta:
         ordering = ["name"]
@@ -168,6 +173,9 @@ class Organization(Record):
     history = HistoricalRecords()
 
     search_fields = ("name", "aliases", "summary")
+    search_names = ("name", "aliases")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("country",)
 
     class Meta:
         ordering = ["name"]
@@ -202,6 +210,8 @@ class Body(Record):
     history = HistoricalRecords()
 
     search_fields = ("name", "aliases", "summary")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("members",)
 
     class Meta:
         ordering = ["name"]
@@ -324,6 +334,9 @@ class Meeting(BasisMixin, DatedMixin, Record):
     history = HistoricalRecords(m2m_fields=[sectors])
 
     search_fields = ("title", "summary", "city")
+    # Records found by the names of the records they involve (records/search.word_matches).
+    search_related = ("persons", "countries", "body")
+    search_date = "start_date"
 
     class Meta:
         ordering = ["-start_date", "title"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 
+from anyascii import anyascii
 from django.http import StreamingHttpResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -36,10 +38,37 @@ class Echo:
         return value
 
 
+def at_precision(value, precision) -> str:
+    """An ISO date as precise as it is known: '2005', '2024-11' or '2024-11-12'. A spreadsheet
+    would read '2005-01-01' as the first of January, which no source said."""
+    text = "" if value is None else str(value)
+    if precision == "year":
+        return text[:4]
+    if precision == "month":
+        return text[:7]
+    return text
+
+
+def precision_column(column: str) -> tuple[str, ...]:
+    """Where a date column's precision is: start_date -> start_precision, date ->
+    date_precision, published_on -> published_precision."""
+    stem = column.removesuffix("_date").removesuffix("_on")
+    return tuple(dict.fromkeys((f"{stem}_precision", f"{column}_precision")))
+
+
+def cited(item: dict) -> str:
+    """A citation as evidence a reader can check: the quote, its publisher, and where it is
+    in the source ('“…” — AzerTac, azertac-2025@8299-8388')."""
+    where = f"{item.get('source_slug')}@{item.get('start')}-{item.get('end')}"
+    publisher = item.get("publisher")
+    text = f"“{item['quote']}” — {publisher + ', ' if publisher else ''}{where}"
+    return f"{text} (for {item['field']})" if item.get("field") else text
+
+
 def brief(item: dict) -> str:
-    """One embedded object as a short CSV cell part: 'KZ (host)', 'azertac@120-180'."""
+    """One embedded object as a short CSV cell part: 'KZ (host)', 'signed 2024-11'."""
     if "quote" in item:
-        return f"{item.get('source_slug')}@{item.get('start')}-{item.get('end')}"
+        return cited(item)
     for key in ("slug", "country", "code", "status", "kind", "name", "title", "text"):
         if item.get(key) not in (None, ""):
             ident = str(item[key])
@@ -49,7 +78,7 @@ def brief(item: dict) -> str:
     if item.get("role"):
         ident = f"{ident} ({item['role']})"
     if item.get("date"):
-        ident = f"{ident} {item['date']}"
+        ident = f"{ident} {at_precision(item['date'], item.get('date_precision'))}"
     return ident
 
 
@@ -72,6 +101,9 @@ def flat_cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
+        if value and isinstance(value[0], dict) and "quote" in value[0]:
+            # Quotes hold semicolons of their own: one quote a line.
+            return "\n".join(cited(item) for item in value)
         return ";".join([brief(v) if isinstance(v, dict) else flat_cell(v) for v in value])
     if isinstance(value, dict):
         if value and all(isinstance(v, dict) and "basis" in v for v in value.values()):
@@ -83,12 +115,47 @@ def flat_cell(value) -> str:
 
 
 def csv_lines(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
-    """The header, then one line per record, its lists and objects flattened, its formulas
-    defused."""
+    """The header, then one line per record, its lists and objects flattened, its dates as
+    precise as their precision column says (which stays beside them), its formulas defused."""
     writer = csv.writer(Echo())
     yield writer.writerow(columns)
+    known = set(columns)
+    dated = {
+        column: precision
+        for column in columns
+        for precision in precision_column(column)
+        if precision in known and precision != column
+    }
     for record in records:
-        yield writer.writerow([safe_cell(record.get(column)) for column in columns])
+        cells = []
+        for column in columns:
+            value = record.get(column)
+            if column in dated and value:
+                value = at_precision(value, record.get(dated[column]))
+            cells.append(safe_cell(value))
+        yield writer.writerow(cells)
+
+
+# Query parameters that shape a download, not which rows it holds.
+NOT_FILTERS = frozenset({"format", "page", "page_size", "cursor", "ordering"})
+FILENAME_LENGTH = 120
+
+
+def export_filename(resource: str, params, extension: str) -> str:
+    """A download's name saying what was filtered, in safe characters only:
+    'pacta-meetings-country-AZ-KZ-2024.csv' for ?country=AZ,KZ&year=2024. A year stands by
+    itself; other values follow their parameter's name; non-Latin text is transliterated."""
+    parts = ["pacta", resource]
+    for name, values in params.lists():
+        values = [value for value in values if value.strip()]
+        if name in NOT_FILTERS or not values:
+            continue
+        if name != "year":
+            parts.append(name)
+        parts.extend(values)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", anyascii("-".join(parts))).strip("-")
+    stem = stem[:FILENAME_LENGTH].rstrip("-")
+    return f"{stem}.{extension}"
 
 
 # One encoder for every line: json.dumps(cls=...) would build one per call.

@@ -33,8 +33,8 @@ class PactaFilterExtension(DjangoFilterExtension):
                     name=field_name,
                     required=False,
                     location=OpenApiParameter.QUERY,
-                    description="A year, such as 2024.",
-                    schema=build_basic_type(OpenApiTypes.INT),
+                    description="A year, such as 2024, or several, comma-separated: 2023,2024.",
+                    schema={"type": "string", "pattern": r"^\d{1,4}(,\d{1,4}){0,9}$"},
                 )
             ]
         if getattr(filter_field, "schema_as_string", False):

@@ -31,6 +31,7 @@ from records.api.downloads import (
     EXPORT_ACTIONS,
     JSONOnlyNegotiation,
     csv_lines,
+    export_filename,
     json_line,
     streaming,
 )
@@ -375,13 +376,16 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         summary="CSV export of the filtered list",
         description=(
             "Every record the same filters select (no pagination), streamed. List fields "
-            "hold their items separated by `;`."
+            "hold their items separated by `;`; citations one a line, each its quote, "
+            "publisher and place in the source. Dates are written only as precise as their "
+            "precision column says (`2005`, `2024-11`, `2024-11-12`). The file's name says "
+            "what was filtered."
         ),
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
     )
     def export_csv(self, request, *args, **kwargs):
         lines = csv_lines(self.export_columns(), self.export_records())
-        return streaming(lines, "text/csv; charset=utf-8", f"pacta-{self.resource}.csv")
+        return streaming(lines, "text/csv; charset=utf-8", self.export_filename("csv"))
 
     @extend_schema(
         summary="JSON Lines export of the filtered list",
@@ -393,5 +397,15 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         return streaming(
             (json_line(record) for record in records),
             "application/jsonl; charset=utf-8",
-            f"pacta-{self.resource}.jsonl",
+            self.export_filename("jsonl"),
         )
+
+    def export_filename(self, extension: str) -> str:
+        """The file's name says what the filters selected; only the FilterSet's own
+        parameters count, already validated (a bad one was a 400 before this)."""
+        declared = getattr(self.filterset_class, "base_filters", {})
+        params = self.request.query_params.copy()
+        for name in list(params):
+            if name not in declared:
+                params.pop(name)
+        return export_filename(self.resource, params, extension)

@@ -1,42 +1,96 @@
-// After a facet is chosen the list reloads at the facet (#facet-<name> in the address); put
-// the keyboard focus back on the value the reader chose, or on the facet's heading, so that
-// they carry on where they were instead of at the top of the page.
-"use strict";
+// The public lists' filter form, improved where scripts run (everything works without):
+// a picker of names gets a box that narrows its options as you type, and asks the API for
+// names beyond those listed; the form sends only the fields that are set, so the address
+// stays clean and shareable (the server redirects to the same clean address without it).
 (function () {
-  var KEY = "pacta:facet-focus";
-  document.querySelectorAll(".facet a").forEach(function (link) {
-    link.addEventListener("click", function () {
-      var label = link.querySelector(".facet-label");
-      try {
-        sessionStorage.setItem(KEY, JSON.stringify({
-          facet: link.closest(".facet").getAttribute("aria-labelledby"),
-          label: label ? label.textContent : link.textContent,
-        }));
-      } catch (e) { /* storage refused: the address still brings the reader back */ }
-    });
-  });
-  var hash = decodeURIComponent(location.hash.slice(1));
-  if (hash.indexOf("facet-") !== 0) return;
-  var heading = document.getElementById(hash);
-  if (!heading) return;
-  var panel = heading.closest("details");
-  if (panel) panel.open = true;
-  var chosen = null;
-  try {
-    chosen = JSON.parse(sessionStorage.getItem(KEY) || "null");
-    sessionStorage.removeItem(KEY);
-  } catch (e) { chosen = null; }
-  var target = null;
-  if (chosen && chosen.facet === hash) {
-    heading.closest(".facet").querySelectorAll("a").forEach(function (link) {
-      var label = link.querySelector(".facet-label");
-      if ((label ? label.textContent : link.textContent) === chosen.label) target = link;
+  "use strict";
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function labelOf(select) {
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    return label ? label.textContent.replace(/:\s*$/, "").trim() : "names";
+  }
+
+  function fetchMore(select, text) {
+    var url = select.dataset.searchUrl + "?format=json&page_size=20&q=" + encodeURIComponent(text);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.results) { return; }
+        var known = {};
+        Array.prototype.forEach.call(select.options, function (option) { known[option.value] = true; });
+        data.results.forEach(function (record) {
+          var value = record[select.dataset.valueKey];
+          var label = record[select.dataset.labelKey];
+          if (value && label && !known[value]) {
+            select.add(new Option(label, value));
+            known[value] = true;
+          }
+        });
+      })
+      .catch(function () { /* the listed names stay usable */ });
+  }
+
+  function enhance(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-search";
+    box.placeholder = "Type to find a name";
+    box.setAttribute("aria-label", "Find in " + labelOf(select));
+    if (select.id) { box.setAttribute("aria-controls", select.id); }
+    select.parentNode.insertBefore(box, select);
+    var timer = null;
+    box.addEventListener("input", function () {
+      var needle = fold(box.value.trim());
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = !(needle === "" || option.value === "" || option.selected ||
+          fold(option.text).indexOf(needle) !== -1);
+      });
+      window.clearTimeout(timer);
+      if (needle.length >= 2 && select.dataset.searchUrl && select.dataset.complete !== "true") {
+        timer = window.setTimeout(function () { fetchMore(select, box.value.trim()); }, 250);
+      }
     });
   }
-  if (!target) {
-    heading.setAttribute("tabindex", "-1");
-    target = heading;
+
+  function cleanAddress(form) {
+    form.addEventListener("submit", function (event) {
+      var values = {};
+      var order = [];
+      Array.prototype.forEach.call(form.elements, function (element) {
+        if (!element.name || element.disabled) { return; }
+        var chosen = [];
+        if (element.tagName === "SELECT") {
+          Array.prototype.forEach.call(element.selectedOptions, function (option) { chosen.push(option.value); });
+        } else if (element.type === "checkbox" || element.type === "radio") {
+          if (element.checked) { chosen.push(element.value); }
+        } else if (element.type !== "submit" && element.type !== "button") {
+          chosen.push(element.value);
+        }
+        chosen = chosen.filter(function (value) { return value.trim() !== ""; });
+        if (!chosen.length) { return; }
+        if (!values[element.name]) { values[element.name] = []; order.push(element.name); }
+        // A picker of several (country codes) is one comma-separated parameter.
+        if (element.multiple && element.classList.contains("picker")) {
+          values[element.name].push(chosen.join(","));
+        } else {
+          values[element.name] = values[element.name].concat(chosen);
+        }
+      });
+      var parts = [];
+      order.forEach(function (name) {
+        values[name].forEach(function (value) {
+          parts.push(encodeURIComponent(name) + "=" + encodeURIComponent(value).replace(/%2C/g, ","));
+        });
+      });
+      event.preventDefault();
+      window.location.assign(form.getAttribute("action") + (parts.length ? "?" + parts.join("&") : ""));
+    });
   }
-  // After the browser's own move to the fragment, which would otherwise take the focus back.
-  window.addEventListener("load", function () { target.focus(); });
+
+  document.querySelectorAll("select.picker").forEach(enhance);
+  document.querySelectorAll("form.filter-form").forEach(cleanAddress);
 })();

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 
@@ -40,7 +41,8 @@ def test_jsonl_export_matches_the_filtered_list(seeded, client, resource):
     response = client.get(f"/api/v1/{resource}/export.jsonl?{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/jsonl")
-    assert response["Content-Disposition"] == f'attachment; filename="pacta-{resource}.jsonl"'
+    named = downloads.export_filename(resource, QueryDict(query), "jsonl")
+    assert response["Content-Disposition"] == f'attachment; filename="{named}"'
     lines = streamed(response).splitlines()
     assert listed, f"the seed should have {resource} for {query}"
     assert [json.loads(line) for line in lines] == listed
@@ -53,7 +55,9 @@ def test_csv_export_matches_the_filtered_list(seeded, client, resource):
     response = client.get(f"/api/v1/{resource}/export.csv?{query}")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="pacta-{resource}.csv"'
+    named = downloads.export_filename(resource, QueryDict(query), "csv")
+    assert named.startswith(f"pacta-{resource}-") and "ordering" not in named
+    assert response["Content-Disposition"] == f'attachment; filename="{named}"'
     rows = list(csv.DictReader(io.StringIO(streamed(response))))
     assert [row["slug"] for row in rows] == [record["slug"] for record in listed]
     assert list(rows[0]) == list(listed[0])
@@ -69,8 +73,12 @@ def test_csv_flattens_lists_with_semicolons(seeded, client):
     assert council["countries"] == "AZ;KZ"
     assert council["body"] == "az-kz-supreme-interstate-council"
     record = get_json(client, "/api/v1/meetings/az-kz-supreme-interstate-council-1/")
-    assert council["citations"].split(";") == [
-        f"{c['source_slug']}@{c['start']}-{c['end']}" for c in record["citations"]
+    # The evidence itself: each quote with its publisher and place in the source, a line each.
+    assert council["citations"].split("\n") == [
+        f"“{c['quote']}” — {c['publisher'] + ', ' if c['publisher'] else ''}"
+        f"{c['source_slug']}@{c['start']}-{c['end']}"
+        + (f" (for {c['field']})" if c["field"] else "")
+        for c in record["citations"]
     ]
     assert council["persons"].split(";") == [
         f"{p['slug']} ({p['role']})" for p in record["persons"]
@@ -236,3 +244,49 @@ def test_dataset_holds_exactly_what_the_serializers_make(
     dataset = json.loads(streamed((admin_client if staff else client).get("/api/v1/dataset.json")))
     for resource in RESOURCES:
         assert dataset[resource] == serialized(resource, user, action="dataset")[1], resource
+
+
+def test_dates_are_written_as_precise_as_they_are_known(seeded, client):
+    rows = list(csv.DictReader(io.StringIO(streamed(client.get("/api/v1/meetings/export.csv")))))
+    records = {r["slug"]: r for r in all_records(client, "/api/v1/meetings/?page_size=100")}
+    precisions = set()
+    for row in rows:
+        record = records[row["slug"]]
+        precision = record["start_precision"]
+        assert row["start_precision"] == precision
+        if record["start_date"]:
+            width = {"year": 4, "month": 7, "day": 10}[precision]
+            assert row["start_date"] == record["start_date"][:width]
+            precisions.add(precision)
+    assert {"month", "day"} <= precisions, "the seed has meetings known to the month and day"
+    assert downloads.at_precision("2024-11-12", "month") == "2024-11"
+    assert downloads.at_precision("2005-01-01", "year") == "2005"
+    assert downloads.at_precision("2024-11-12", "day") == "2024-11-12"
+
+
+def test_a_milestone_date_in_a_list_keeps_its_precision():
+    assert downloads.brief({"kind": "opened", "date": "2024-01-01", "date_precision": "year"}) == (
+        "opened 2024"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("country=AZ,KZ&year=2024", "pacta-meetings-country-AZ-KZ-2024.csv"),
+        ("", "pacta-meetings.csv"),
+        ("q=Минск&ordering=-date&page_size=5", "pacta-meetings-q-Minsk.csv"),
+        ('q="a/b\\c"; rm', "pacta-meetings-q-a-b-c-rm.csv"),
+        ("q=&year=2019", "pacta-meetings-2019.csv"),
+    ],
+)
+def test_the_file_name_says_what_was_filtered(query, name):
+    assert downloads.export_filename("meetings", QueryDict(query), "csv") == name
+    assert len(downloads.export_filename("meetings", QueryDict("q=" + "x" * 500), "csv")) < 130
+
+
+def test_the_export_answers_with_the_filtered_name(seeded, client):
+    response = client.get("/api/v1/meetings/export.csv?country=AZ,KZ&year=2024&format=csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="pacta-meetings-country-AZ-KZ-2024.csv"'
+    )

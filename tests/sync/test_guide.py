@@ -43,7 +43,8 @@ def test_headers_and_parameters_are_documented(schema):
     names = {p["name"] for p in meetings["parameters"]}
     assert {"If-None-Match", "If-Modified-Since", "format", "cursor", "year"} <= names
     year = next(p for p in meetings["parameters"] if p["name"] == "year")
-    assert year["schema"]["type"] == "integer"
+    # One year or several, comma-separated (2023,2024).
+    assert year["schema"]["type"] == "string" and "pattern" in year["schema"]
     assert {"ETag", "Last-Modified"} <= set(meetings["responses"]["200"]["headers"])
     assert "Retry-After" in meetings["responses"]["429"]["headers"]
     assert "Subclasses" not in str(schema) and "Each resource declares" not in str(schema)

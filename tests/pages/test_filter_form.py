@@ -1,0 +1,227 @@
+"""The lists' filters as people use them: names to pick, countries several at once (any or all
+of them), facets that add values, named orders, and one clean address per filter state that
+the API reads unchanged."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from agreements.models import Document, Package
+from records.models import EditorialStatus
+from summits.models import Meeting, Person
+
+from .conftest import count_queries, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def facets_of(response) -> dict:
+    return {
+        facet.param: {v.value: v for v in values} for facet, values in response.context["facets"]
+    }
+
+
+def with_all(model, relation: str, codes: list[str]):
+    rows = model.objects.published()
+    for code in codes:
+        rows = rows.filter(pk__in=model.objects.filter(**{f"{relation}__code": code}).values("pk"))
+    return set(rows.values_list("slug", flat=True))
+
+
+def with_any(model, relation: str, codes: list[str]):
+    rows = model.objects.published().filter(**{f"{relation}__code__in": codes})
+    return set(rows.values_list("slug", flat=True))
+
+
+def listed(response) -> set[str]:
+    return {record.slug for record in response.context["paginator"].object_list}
+
+
+def test_empty_parameters_redirect_to_the_clean_address(client, seeded):
+    response = client.get("/meetings/?q=&country=&countries=AZ%2CKZ&year=&kind=&ordering=")
+    assert response.status_code == 302
+    assert response["Location"] == "/meetings/?countries=AZ,KZ"
+    assert client.get("/meetings/?q=&year=")["Location"] == "/meetings/"
+
+
+def test_countries_picked_several_times_become_one_parameter(client, seeded):
+    response = client.get("/documents/?country=AZ&country=KZ&country_mode=all")
+    assert response["Location"] == "/documents/?country=AZ,KZ&country_mode=all"
+
+
+def test_a_clean_address_is_answered_as_it_is(client, seeded):
+    response = client.get("/meetings/?country=AZ,KZ&country_mode=all")
+    assert response.status_code == 200
+    # Only what is set counts in the summary of the folded filters.
+    assert response.context["more_set"] == 2
+    assert "More filters (2 set)" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "model", "relation"),
+    [
+        ("meeting-list", Meeting, "participations__country"),
+        ("document-list", Document, "party_roles__country"),
+        ("package-list", Package, "meeting__participations__country"),
+    ],
+)
+def test_all_of_the_countries_and_any_of_them(client, seeded, url, model, relation):
+    # Two countries of one record, and a third no record shares with both.
+    first = model.objects.published().filter(**{f"{relation}__isnull": False}).first()
+    codes = sorted(
+        set(model.objects.filter(pk=first.pk).values_list(f"{relation}__code", flat=True))
+    )[:2]
+    assert len(codes) == 2
+    every = client.get(reverse(url), {"country": ",".join(codes), "country_mode": "all"})
+    some = client.get(reverse(url), {"country": ",".join(codes)})
+    assert listed(every) == with_all(model, relation, codes)
+    assert listed(some) == with_any(model, relation, codes)
+    assert listed(every) and listed(every) < listed(some)
+
+
+def test_the_api_reads_the_same_country_mode(client, seeded):
+    api = client.get("/api/v1/meetings/?country=AZ,KZ&country_mode=all&page_size=100").json()
+    assert {row["slug"] for row in api["results"]} == with_all(
+        Meeting, "participations__country", ["AZ", "KZ"]
+    )
+    bad = client.get("/api/v1/meetings/?country=AZ&country_mode=some")
+    assert bad.status_code == 400 and "country_mode" in bad.json()
+
+
+def test_a_country_facet_click_adds_and_in_all_mode_counts_what_it_would_leave(client, seeded):
+    response = client.get("/meetings/?country=AZ,KZ&country_mode=all")
+    countries = facets_of(response)["country"]
+    both = with_all(Meeting, "participations__country", ["AZ", "KZ"])
+    assert countries["AZ"].selected and countries["KZ"].selected
+    assert countries["AZ"].url == "?country=KZ&country_mode=all"
+    for code, value in countries.items():
+        if code in ("AZ", "KZ"):
+            assert value.count == len(both)
+            continue
+        # What adding it would leave: meetings with Azerbaijan, Kazakhstan and it.
+        assert value.count == len(with_all(Meeting, "participations__country", ["AZ", "KZ", code]))
+        assert value.url == f"?country=AZ,KZ,{code}&country_mode=all"
+
+
+def test_a_kind_facet_click_adds_a_kind(client, seeded):
+    response = client.get("/meetings/?kind=state_visit")
+    kinds = facets_of(response)["kind"]
+    other = next(value for key, value in kinds.items() if key != "state_visit")
+    assert other.url == f"?kind=state_visit&kind={other.value}"
+    assert kinds["state_visit"].url == "?"
+
+
+def test_pickers_offer_names_and_send_slugs(client, seeded):
+    hidden = Person.objects.published().order_by("name").last()
+    Person.objects.filter(pk=hidden.pk).update(status=EditorialStatus.DRAFT)
+    person = Person.objects.published().filter(attendances__isnull=False).first()
+    html = client.get("/meetings/").content.decode()
+    picker = re.search(r'<select name="person"[^>]*class="picker"[^>]*>(.*?)</select>', html, re.S)
+    assert picker, "the person filter is a picker of names"
+    assert f'<option value="{person.slug}">{person.name}</option>' in picker.group(1)
+    assert f'value="{hidden.slug}"' not in picker.group(1)
+    for name in ("body", "organization", "source", "sector"):
+        assert re.search(rf'<select name="{name}"[^>]*class="picker"', html), name
+    documents = client.get("/documents/").content.decode()
+    for name in ("meeting", "package", "person", "body"):
+        assert re.search(rf'<select name="{name}"[^>]*class="picker"', documents), name
+    chosen = client.get(f"/meetings/?person={person.slug}")
+    assert f'<option value="{person.slug}" selected>' in chosen.content.decode()
+    assert listed(chosen) == set(
+        Meeting.objects.published().filter(persons=person).values_list("slug", flat=True)
+    )
+
+
+def test_countries_are_picked_by_name_and_orders_are_named(client, seeded):
+    html = client.get("/meetings/").content.decode()
+    assert re.search(r'<select name="country"[^>]*multiple', html)
+    assert '<option value="AZ">Azerbaijan</option>' in html
+    text = text_of(client.get("/meetings/"))
+    for words in ("Newest first", "Oldest first", "Title, A to Z", "any of them", "all of them"):
+        assert words in text
+    # The browser shows dates in the reader's own form: no help text may say otherwise.
+    assert "YYYY" not in text and "prefix with -" not in text and "Slug of" not in text
+    assert 'type="date"' in html
+
+
+def test_the_page_query_string_works_on_the_api(client, seeded):
+    person = Person.objects.published().filter(attendances__isnull=False).first()
+    query = f"country=AZ,KZ&country_mode=all&person={person.slug}&ordering=-date"
+    page = client.get(f"/meetings/?{query}")
+    api = client.get(f"/api/v1/meetings/?{query}&page_size=100").json()
+    assert [r.slug for r in page.context["paginator"].object_list] == [
+        row["slug"] for row in api["results"]
+    ]
+
+
+def test_a_list_searched_shows_where_the_words_matched(client, seeded):
+    response = client.get("/meetings/?q=Kurmangazy")
+    html = response.content.decode()
+    assert re.search(r'<p class="snippet">[^<]*<mark>Kurmangazy</mark>', html)
+    # Without a query, no snippet.
+    assert '<p class="snippet">' not in client.get("/meetings/").content.decode()
+
+
+def test_a_searched_list_costs_the_same_queries_for_few_or_many_rows(client, seeded):
+    def grow(start: int, count: int) -> None:
+        Meeting.objects.bulk_create(
+            Meeting(
+                slug=f"snip-{n}",
+                title=f"Snippetcorn meeting {n}",
+                summary=f"About snippetcorn {n}.",
+                kind="talks",
+                status=EditorialStatus.PUBLISHED,
+            )
+            for n in range(start, start + count)
+        )
+
+    grow(0, 3)
+    few = count_queries(client, "/meetings/?q=snippetcorn")
+    grow(3, 200)
+    cache.clear()
+    many = count_queries(client, "/meetings/?q=snippetcorn")
+    cache.clear()
+    assert few == many
+
+
+def test_years_several_at_once_on_the_pages_and_the_api(client, seeded):
+    response = client.get("/meetings/?year=2024")
+    years = facets_of(response)["year"]
+    assert years["2024"].selected and years["2025"].url == "?year=2024,2025"
+    both = client.get("/meetings/?year=2024,2025")
+    expected = set(
+        Meeting.objects.published()
+        .filter(start_date__year__in=[2024, 2025])
+        .values_list("slug", flat=True)
+    )
+    assert listed(both) == expected
+    api = client.get("/api/v1/meetings/?year=2024,2025&page_size=100").json()
+    assert {row["slug"] for row in api["results"]} == expected
+    assert client.get("/meetings/?year=2024&year=2025")["Location"] == "/meetings/?year=2024,2025"
+    for bad in ("20x4", "2024,,99999", ",".join(["2000"] * 11)):
+        refused = client.get("/api/v1/meetings/", {"year": bad})
+        assert refused.status_code == 400 and "year" in refused.json(), bad
+    # Projects and packages read the years through milestones and meetings.
+    for url in ("/api/v1/projects/?year=2018,2024", "/api/v1/packages/?year=2018,2022"):
+        assert client.get(url).json()["count"] > 0, url
+
+
+def test_a_long_picker_lists_the_first_names_the_chosen_one_and_lets_the_script_ask(
+    client, seeded, monkeypatch
+):
+    import records.listing
+
+    monkeypatch.setattr(records.listing, "PICKER_LIMIT", 2)
+    cache.clear()
+    last = Person.objects.published().order_by("name").last()
+    html = client.get(f"/meetings/?person={last.slug}").content.decode()
+    picker = re.search(r'<select name="person"([^>]*)>(.*?)</select>', html, re.S)
+    options = re.findall(r'<option value="([^"]*)"', picker.group(2))
+    assert len(options) == 1 + 2 + 1  # "Any", the first two names, the chosen one
+    assert options[-1] == last.slug
+    # More names than listed: the script may ask the API (same origin) for the others.
+    assert 'data-search-url="/api/v1/persons/"' in picker.group(1)
+    assert "data-complete" not in picker.group(1)
+    cache.clear()

@@ -52,6 +52,7 @@ BENCH_ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_HSTS_SECONDS": "0",
     "PACTA_API_ANON_RATE": "100000000/second",
+    "PACTA_HTML_ANON_RATE": "100000000/second",
     "DJANGO_LOG_LEVEL": "ERROR",
     # The shared cache a deployment of several processes uses (docs/scaling.md).
     "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -25,6 +25,7 @@ from agreements.models import (
 )
 from agreements.views import parties, project_countries
 from pages import charts
+from records import cache
 from records.listing import FacetedListView, api_url
 from records.visibility import sees_drafts
 from summits.filters import CountryFilter, MeetingFilter
@@ -70,6 +71,25 @@ class CountryListView(FacetedListView):
         )
 
 
+# A country's or a pair's page shows this many of each kind of record, the latest first, and
+# links to the filtered list for the rest: at 100,000 meetings a page listing everything was
+# 41 MB and took 35 s (docs/scaling.md).
+LATEST = 50
+# Partners shown on a country's page, the most active first; the rest are counted.
+TOP_PARTNERS = 40
+# Events on a pair's timeline: the latest, in date order.
+TIMELINE_EVENTS = 100
+
+
+def latest(records: QuerySet, limit: int | None = None) -> tuple[list, int]:
+    """The first `limit` (LATEST) records in the queryset's order, and how many in all."""
+    limit = LATEST if limit is None else limit
+    shown = list(records[: limit + 1])
+    if len(shown) <= limit:
+        return shown, len(shown)
+    return shown[:limit], records.order_by().count()
+
+
 class CountryDetailView(TemplateView):
     template_name = "summits/country_detail.html"
 
@@ -80,37 +100,56 @@ class CountryDetailView(TemplateView):
             raise Http404("No country has that code.")
         country = get_object_or_404(Country, code=code.upper())
         user = self.request.user
-        meetings = (
-            Meeting.objects.visible_to(user)
-            .filter(pk__in=MeetingCountry.objects.filter(country=country).values("meeting"))
-            .select_related("host_country", "body")
-            .prefetch_related(participations())
+        meetings = Meeting.objects.visible_to(user).filter(
+            pk__in=MeetingCountry.objects.filter(country=country).values("meeting")
         )
-        documents = (
-            Document.objects.visible_to(user)
-            .filter(pk__in=DocumentParty.objects.filter(country=country).values("document"))
-            .prefetch_related(parties())
+        documents = Document.objects.visible_to(user).filter(
+            pk__in=DocumentParty.objects.filter(country=country).values("document")
         )
-        projects = (
-            Project.objects.visible_to(user)
-            .filter(pk__in=ProjectCountry.objects.filter(country=country).values("project"))
-            .annotate(first_date=Min("milestones__date"))
-            .prefetch_related(project_countries())
-            .order_by("-first_date", "name")
+        projects = Project.objects.visible_to(user).filter(
+            pk__in=ProjectCountry.objects.filter(country=country).values("project")
         )
         milestones = Milestone.objects.filter(project__in=projects.values("pk"))
-        rows = charts.timeline_rows(meetings, documents, milestones)
+        rows = cache.summary(
+            self.request,
+            "country-years",
+            (country.code,),
+            lambda: charts.timeline_rows(meetings, documents, milestones),
+        )
+        shown_meetings, meeting_count = latest(
+            meetings.select_related("host_country", "body").prefetch_related(participations())
+        )
+        shown_documents, document_count = latest(documents.prefetch_related(parties()))
+        shown_projects, project_count = latest(
+            projects.annotate(first_date=Min("milestones__date"))
+            .prefetch_related(project_countries())
+            .order_by(F("first_date").desc(nulls_last=True), "name")
+        )
+        partners = cache.summary(
+            self.request,
+            "country-partners",
+            (country.code,),
+            lambda: self.partners(country, meetings, documents, projects),
+        )
+        persons, person_count = latest(Person.objects.visible_to(user).filter(country=country))
+        bodies, body_count = latest(Body.objects.visible_to(user).filter(members=country))
         context.update(
             object=country,
             country=country,
-            meetings=meetings,
-            documents=documents,
-            projects=projects,
-            partners=self.partners(country, meetings, documents, projects),
+            meetings=shown_meetings,
+            meeting_count=meeting_count,
+            documents=shown_documents,
+            document_count=document_count,
+            projects=shown_projects,
+            project_count=project_count,
+            partners=partners[:TOP_PARTNERS],
+            partner_count=len(partners),
             timeline_svg=charts.timeline_svg(rows, chart_id="country-timeline"),
             timeline_rows=rows,
-            persons=Person.objects.visible_to(user).filter(country=country),
-            bodies=Body.objects.visible_to(user).filter(members=country),
+            persons=persons,
+            person_count=person_count,
+            bodies=bodies,
+            body_count=body_count,
             json_url=api_url("country-detail", code=country.code),
             preview=sees_drafts(user),
         )
@@ -189,14 +228,26 @@ class PairView(TemplateView):
             project__in=projects.order_by().values("pk")
         ).select_related("project")
 
+        # The latest events of each kind, then the latest of them all: enough to fill the
+        # page's slice whichever kind dominates, never every shared record.
+        newest = {
+            "meeting": (meetings, "start_date"),
+            "document": (documents, "date"),
+            "status": (status_events, "date"),
+            "milestone": (milestones, "date"),
+        }
+        found = {
+            kind: latest(rows.order_by(F(field).desc(nulls_last=True), "pk"), TIMELINE_EVENTS)
+            for kind, (rows, field) in newest.items()
+        }
         events = (
             [
                 ("meeting", m.start_date, "Meeting", m.title, m.get_absolute_url(), m)
-                for m in meetings
+                for m in found["meeting"][0]
             ]
             + [
                 ("document", d.date, "Document", d.title, d.get_absolute_url(), d)
-                for d in documents
+                for d in found["document"][0]
             ]
             + [
                 (
@@ -207,7 +258,7 @@ class PairView(TemplateView):
                     e.document.get_absolute_url(),
                     e,
                 )
-                for e in status_events
+                for e in found["status"][0]
             ]
             + [
                 (
@@ -218,11 +269,19 @@ class PairView(TemplateView):
                     m.project.get_absolute_url(),
                     m,
                 )
-                for m in milestones
+                for m in found["milestone"][0]
             ]
         )
         order = {"meeting": 0, "document": 1, "status": 2, "milestone": 3}
         events.sort(key=lambda e: (e[1] is None, e[1] or dt.date.min, order[e[0]], e[3]))
+        event_count = sum(count for _, count in found.values())
+        if len(events) > TIMELINE_EVENTS:
+            dated = [event for event in events if event[1] is not None]
+            events = (
+                dated[-TIMELINE_EVENTS:]
+                if len(dated) >= TIMELINE_EVENTS
+                else events[:TIMELINE_EVENTS]
+            )
         timeline = [
             {
                 "type": kind,
@@ -236,14 +295,22 @@ class PairView(TemplateView):
             }
             for kind, date, label, title, url, record in events
         ]
-        rows = charts.timeline_rows(meetings, documents, milestones)
+        shown_projects, project_count = latest(projects)
+        rows = cache.summary(
+            self.request,
+            "pair-years",
+            tuple(codes),
+            lambda: charts.timeline_rows(meetings, documents, milestones),
+        )
         context.update(
             first=first,
             second=second,
             timeline=timeline,
-            meetings=meetings,
-            documents=documents,
-            projects=projects,
+            event_count=event_count,
+            meeting_count=found["meeting"][1],
+            document_count=found["document"][1],
+            projects=shown_projects,
+            project_count=project_count,
             timeline_rows=rows,
             timeline_svg=charts.timeline_svg(rows, chart_id="pair-timeline"),
             preview=sees_drafts(user),

@@ -246,6 +246,11 @@ class FacetedListView(PublishedMixin, ListView):
             response.status_code = 400
         return response
 
+    @classmethod
+    def query_params(cls) -> set[str]:
+        """The parameters the page reads (records/cache.known_params): its filters and page."""
+        return {*cls.filterset_class.base_filters, *PAGE_PARAMS, cls.page_kwarg}
+
     def visible_queryset(self) -> QuerySet:
         return super().get_queryset()
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from records.input_checks import text_problem
 from records.registry import register, register_part
-from records.search import matching_ids, query_words
+from records.search import matching_ids, query_terms
 from records.visibility import published_lookup, sees_drafts
 
 
@@ -54,15 +54,17 @@ class RecordQuerySet(models.QuerySet):
         """Records with every word of the query at the start of a word of their own text (the
         model's `search_fields`) or of a quote cited for them; the one search entry point for
         the API and the public pages, on a full-text index of either database (records/search.py).
-        Quotes count only where `viewer` may see their source. A query with no letters or
-        digits finds nothing; an empty one leaves the records as they are."""
-        words = query_words(query)
-        if not words:
+        Within a fixed budget: single characters are not searched for, words shorter than
+        three letters match whole words, and the first four words count (query_terms).
+        Quotes count only where `viewer` may see their source. A query with nothing left to
+        search for finds nothing; an empty one leaves the records as they are."""
+        terms = query_terms(query)
+        if not terms:
             return self if not query.strip() else self.none()
         drafts = sees_drafts(viewer)
         results = self
-        for word in words:
-            found = matching_ids(self.model, word, using=self.db, drafts=drafts)
+        for term in terms:
+            found = matching_ids(self.model, term, using=self.db, drafts=drafts)
             results = results.filter(pk__in=found)
         return results
 

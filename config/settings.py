@@ -301,6 +301,8 @@ PACTA_THROTTLE_CACHE = os.environ.get(
     "PACTA_THROTTLE_CACHE",
     "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
 )
+# Where the public dataset.json is kept, built once per data version (config/api.py).
+PACTA_DATASET_DIR = os.environ.get("PACTA_DATASET_DIR", str(BASE_DIR / "var" / "dataset"))
 # How long a streamed download may wait for a client that reads nothing before it is dropped.
 PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"))
 # The longest a cached response, list count or facet count lives; any write invalidates

@@ -35,6 +35,12 @@ def cold_cache():
 
 
 @pytest.fixture(autouse=True)
+def dataset_dir(settings, tmp_path):
+    """The public dataset.json files a test builds (config/api.py) go in its own directory."""
+    settings.PACTA_DATASET_DIR = str(tmp_path / "dataset")
+
+
+@pytest.fixture(autouse=True)
 def current_facets(settings):
     """Facet counts recounted after every write, so a test sees its own rows counted; the
     grace period a deployment allows is tested on its own (tests/pages/test_facets.py)."""

@@ -31,11 +31,12 @@ import records.api.sources  # noqa: F401
 import summits.api  # noqa: F401
 from records import cache, registry
 from records.api import schema as api_schema
-from records.api.downloads import JSONOnlyNegotiation, json_line, streaming
+from records.api.downloads import JSONOnlyNegotiation, batches, json_line, streaming
 from records.api.feed import ChangeFeedView, latest_change
 from records.api.ordering import stable_order
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
+    EXPORT_CHUNK_SIZE,
     ApiAnonThrottle,
     RecordViewSet,
     pacta_version,
@@ -153,9 +154,11 @@ class DatasetView(APIView):
             viewset.action = "dataset"
             yield f', "{prefix}": ['
             records = viewset.records_of(stable_order(viewset.get_queryset()))
-            for index, record in enumerate(records):
-                line = json_line(record).rstrip("\n")
-                yield ("\n" if index == 0 else ",\n") + line
+            separator = "\n"
+            for batch in batches(records, EXPORT_CHUNK_SIZE):
+                lines = [json_line(record).rstrip("\n") for record in batch]
+                yield separator + ",\n".join(lines)
+                separator = ",\n"
             yield "]"
         footer = {"license": data_license(), "changes_cursor": cursor}
         yield ", " + json.dumps(footer, ensure_ascii=False)[1:] + "\n"

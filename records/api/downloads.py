@@ -4,8 +4,10 @@ content negotiation that lets an export answer its errors as JSON whatever was a
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.http import StreamingHttpResponse
 from rest_framework.negotiation import BaseContentNegotiation
@@ -27,13 +29,6 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         renderer = JSONRenderer()
         return renderer, renderer.media_type
-
-
-class Echo:
-    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def brief(item: dict) -> str:
@@ -82,13 +77,33 @@ def flat_cell(value) -> str:
     return str(value)
 
 
-def csv_lines(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
-    """The header, then one line per record, its lists and objects flattened, its formulas
-    defused."""
-    writer = csv.writer(Echo())
-    yield writer.writerow(columns)
-    for record in records:
-        yield writer.writerow([safe_cell(record.get(column)) for column in columns])
+def batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Records encoded and sent together: one write to the client per batch (the exports
+    pass the chunk their rows are read in) rather than 100,000 small ones."""
+    records = iter(records)
+    while batch := list(islice(records, size)):
+        yield batch
+
+
+def csv_lines(columns: list[str], records: Iterable[dict], size: int = 500) -> Iterator[str]:
+    """The header, then the lines of the records, a batch at a time, their lists and objects
+    flattened, their formulas defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def written() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(columns)
+    yield written()
+    for batch in batches(records, size):
+        writer.writerows(
+            [[safe_cell(record.get(column)) for column in columns] for record in batch]
+        )
+        yield written()
 
 
 # One encoder for every line: json.dumps(cls=...) would build one per call.

@@ -7,6 +7,8 @@ starts from visible_to(): a draft never shows, nor counts, for the public.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from django.db.models import Case, Count, F, IntegerField, Min, QuerySet, Value, When
 from django.http import Http404
@@ -92,13 +94,25 @@ TOP_PARTNERS = 40
 TIMELINE_EVENTS = 100
 
 
-def latest(records: QuerySet, limit: int | None = None) -> tuple[list, int]:
-    """The first `limit` (LATEST) records in the queryset's order, and how many in all."""
+def latest(
+    records: QuerySet, limit: int | None = None, total: Callable[[], int] | None = None
+) -> tuple[list, int]:
+    """The first `limit` (LATEST) records in the queryset's order, and how many in all
+    (`total()`, when the page keeps its counts with its other aggregates)."""
     limit = LATEST if limit is None else limit
     shown = list(records[: limit + 1])
     if len(shown) <= limit:
         return shown, len(shown)
-    return shown[:limit], records.order_by().count()
+    return shown[:limit], total() if total else records.order_by().count()
+
+
+def counted(request, kind: str, parts: tuple, rows: dict[str, QuerySet]) -> dict[str, int]:
+    """How many of each of `rows` there are, kept per data version like the page's other
+    aggregates (records/cache.summary): on a busy country or pair, counting them was a
+    quarter of the page's time."""
+    return cache.summary(
+        request, kind, parts, lambda: {name: qs.order_by().count() for name, qs in rows.items()}
+    )
 
 
 class CountryDetailView(TemplateView):
@@ -127,14 +141,25 @@ class CountryDetailView(TemplateView):
             (country.code,),
             lambda: charts.timeline_rows(meetings, documents, milestones),
         )
-        shown_meetings, meeting_count = latest(
-            meetings.select_related("host_country", "body").prefetch_related(participations())
+        totals = functools.partial(
+            counted,
+            self.request,
+            "country-counts",
+            (country.code,),
+            {"meetings": meetings, "documents": documents, "projects": projects},
         )
-        shown_documents, document_count = latest(documents.prefetch_related(parties()))
+        shown_meetings, meeting_count = latest(
+            meetings.select_related("host_country", "body").prefetch_related(participations()),
+            total=lambda: totals()["meetings"],
+        )
+        shown_documents, document_count = latest(
+            documents.prefetch_related(parties()), total=lambda: totals()["documents"]
+        )
         shown_projects, project_count = latest(
             projects.annotate(first_date=Min("milestones__date"))
             .prefetch_related(project_countries())
-            .order_by(F("first_date").desc(nulls_last=True), "name")
+            .order_by(F("first_date").desc(nulls_last=True), "name"),
+            total=lambda: totals()["projects"],
         )
         partners = cache.summary(
             self.request,
@@ -247,8 +272,19 @@ class PairView(TemplateView):
             "status": (status_events, "date"),
             "milestone": (milestones, "date"),
         }
+        totals = functools.partial(
+            counted,
+            self.request,
+            "pair-counts",
+            tuple(codes),
+            {kind: rows for kind, (rows, _) in newest.items()},
+        )
         found = {
-            kind: latest(rows.order_by(F(field).desc(nulls_last=True), "pk"), TIMELINE_EVENTS)
+            kind: latest(
+                rows.order_by(F(field).desc(nulls_last=True), "pk"),
+                TIMELINE_EVENTS,
+                total=lambda kind=kind: totals()[kind],
+            )
             for kind, (rows, field) in newest.items()
         }
         events = (

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from csp.decorators import csp_update
@@ -167,7 +167,7 @@ class DatasetView(APIView):
 FILENAME = "pacta-dataset.json"
 
 
-def written_to(path: Path, chunks: Iterator[str]) -> Iterator[str]:
+def written_to(path: Path, chunks: Generator[str, None, None]) -> Iterator[str]:
     """`chunks`, passed on as they come and written to a temporary file beside `path`, which
     becomes `path` (an atomic rename) once the last chunk is out; an interrupted download
     leaves nothing behind. Older files of the directory go then (a reader still sending one
@@ -181,6 +181,10 @@ def written_to(path: Path, chunks: Iterator[str]) -> Iterator[str]:
                 yield chunk
         os.replace(building, path)
     finally:
+        # Now, not whenever the garbage collector gets to it: an abandoned export's
+        # server-side cursor closed later, in the middle of another query, broke the
+        # connection on PostgreSQL.
+        chunks.close()
         if os.path.exists(building):
             os.unlink(building)
     # Files of earlier versions, once no cached answer can point to them any more.

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
@@ -254,11 +253,10 @@ class FacetedListView(PublishedMixin, ListView):
     def visible_queryset(self) -> QuerySet:
         return super().get_queryset()
 
-    def counted_key(self, kind: str, params: QueryDict, *, versioned: bool = True) -> str:
+    def counted_key(self, kind: str, params: QueryDict) -> str:
         """Counts depend on the model, the viewer and the filters, never on the page or
         the order; they are cached per data version (records/cache.py)."""
-        make = cache.versioned_key if versioned else cache.unversioned_key
-        return make(
+        return cache.versioned_key(
             kind,
             type(self).__qualname__,
             audience(self.request.user),
@@ -296,17 +294,14 @@ class FacetedListView(PublishedMixin, ListView):
             # A GROUP BY over every row the other filters leave (docs/scaling.md), so
             # recounted at most once per PACTA_FACET_STALE_SECONDS while writes keep
             # changing the data version.
-            counts, stale_until = cache.recent(
-                self.counted_key(f"facet-{facet.param}", others, versioned=False),
+            counts = cache.summary(
+                self.request,
+                f"facet-{facet.param}",
+                (type(self).__qualname__, cache.filter_params(others, (*PAGE_PARAMS, "ordering"))),
                 lambda facet=facet, others=others: facet.counts(
                     self.rows_without(others), sees_drafts(self.request.user)
                 ),
-                settings.PACTA_FACET_STALE_SECONDS,
             )
-            if stale_until is not None:
-                # AnonymousPageCacheMiddleware keeps the page no longer than the counts' grace.
-                earliest = getattr(self.request, "stale_counts_until", stale_until)
-                self.request.stale_counts_until = min(earliest, stale_until)
             values = []
             for value, label, count in counts:
                 selected = str(value) in current

@@ -52,6 +52,7 @@ BENCH_ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_HSTS_SECONDS": "0",
     "PACTA_API_ANON_RATE": "100000000/second",
+    "PACTA_HTML_ANON_RATE": "100000000/second",
     "DJANGO_LOG_LEVEL": "ERROR",
     # The shared cache a deployment of several processes uses (docs/scaling.md).
     "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
@@ -75,7 +76,18 @@ with connection.cursor() as cursor:
     cursor.execute("select version()" if postgres else "select sqlite_version()")
     version = cursor.fetchone()[0]
 links = MeetingCountry._meta
+# The long-tail mix (BENCH_MIX=longtail): meetings spread over the whole table, the most
+# active countries and the years with meetings.
+import random
+picked = random.Random(0).sample(range(count), min(count, 2000)) if count else []
+rows = list(generated.order_by("pk").values_list("id", "slug"))
+countries = list(
+    MeetingCountry.objects.values("country__code", "country_id").annotate(n=Count("id"))
+    .order_by("-n")[:40]
+)
+years = sorted({d.year for d in generated.dates("start_date", "year")})
 print("PROBE " + json.dumps({
+    "sample": [rows[i] for i in sorted(picked)], "countries": countries, "years": years,
     "vendor": connection.vendor, "version": version,
     "generated_meetings": count, "curated_meetings": Meeting.objects.count() - count,
     "published_meetings": Meeting.objects.published().count(),
@@ -213,6 +225,11 @@ class Server:
         return [int(pid) for pid in path.read_text().split()]
 
 
+# Empties the shared cache (Redis) the servers use. The in-process page caches do not exist
+# with CACHE_URL set (config/settings.py), so this empties everything Pacta keeps.
+CLEAR_CACHE = "from django.core.cache import cache; cache.clear()"
+
+
 def pacta_server(database: Database, port: int, workers: int):
     # gthread with one thread: one request at a time per process, like a sync worker, but
     # with keep-alive, as uvicorn has for Datasette; see bench/README.md.
@@ -222,7 +239,7 @@ def pacta_server(database: Database, port: int, workers: int):
         "--keep-alive", "5", "--timeout", "300", "--max-requests", "0",
     ]  # fmt: skip
     # Start cold: nothing cached by an earlier run (of other code or another database).
-    database.manage("shell", "-c", "from django.core.cache import cache; cache.clear()")
+    database.manage("shell", "-c", CLEAR_CACHE)
     return server(
         f"pacta-{database.name}", command, database.env(), f"http://{HOST}:{port}", "/healthz"
     )
@@ -245,6 +262,66 @@ class Endpoint:
     pacta: str
     datasette: str
     export: bool = False
+    # A long-tail mix: each request a random path of these (the first is `pacta`/`datasette`).
+    pacta_paths: list[str] | None = None
+    datasette_paths: list[str] | None = None
+
+    def paths(self, side: str) -> list[str] | None:
+        return getattr(self, f"{side}_paths")
+
+
+# The long tail (BENCH_MIX=longtail): this many distinct meetings, list pages and
+# country-and-year filters, each request one of them at random.
+MIX_DETAILS, MIX_PAGES, MIX_FILTERS, MIX_LAST_PAGE = 2000, 600, 600, 2000
+
+
+def longtail(info: dict, lite: dict, seed: int) -> list[Endpoint]:
+    """The API mix and the HTML mix, the same records and pages on both servers."""
+    import random
+
+    pick = random.Random(seed)
+    table, links = lite["meeting_table"], lite["link_table"]
+    by_slug = {slug: pk for pk, slug in lite["sample"]}
+    details = [slug for _, slug in info["sample"] if slug in by_slug][:MIX_DETAILS]
+    pages = [pick.randint(1, MIX_LAST_PAGE) for _ in range(MIX_PAGES)]
+    lite_ids = {row["country__code"]: row["country_id"] for row in lite["countries"]}
+    codes = [row["country__code"] for row in info["countries"] if row["country__code"] in lite_ids]
+    filters = [(pick.choice(codes), pick.choice(info["years"])) for _ in range(MIX_FILTERS)]
+    quote = urllib.parse.quote
+
+    def page_sql(page: int) -> str:
+        return quote(
+            f"select * from {table} where status = 'published' order by start_date desc, "
+            f"title limit {PAGE_SIZE} offset {(page - 1) * PAGE_SIZE}"
+        )
+
+    def datasette_filter(code: str, year: int, suffix: str) -> str:
+        where = quote(
+            f"id in (select {lite['link_meeting']} from {links} "
+            f"where {lite['link_country']} = {lite_ids[code]})"
+        )
+        return (
+            f"/bench/{table}{suffix}?_size={PAGE_SIZE}&_nosuggest=1&_sort_desc=start_date"
+            f"&start_date__gte={year}-01-01&start_date__lte={year}-12-31&_where={where}"
+        )
+
+    mixes = []
+    for key, label, api, suffix in (
+        ("longtail_api", "long tail, API (random detail, page, filter)", "/api/v1", ".json"),
+        ("longtail_html", "long tail, HTML (the same as pages)", "", ""),
+    ):
+        pacta = (
+            [f"{api}/meetings/{slug}/" for slug in details]
+            + [f"{api}/meetings/?page={page}" for page in pages]
+            + [f"{api}/meetings/?country={code}&year={year}" for code, year in filters]
+        )
+        datasette = (
+            [f"/bench/{table}/{by_slug[slug]}{suffix}" for slug in details]
+            + [f"/bench{suffix}?sql={page_sql(page)}" for page in pages]
+            + [datasette_filter(code, year, suffix) for code, year in filters]
+        )
+        mixes.append(Endpoint(key, label, pacta[0], datasette[0], False, pacta, datasette))
+    return mixes
 
 
 def endpoints(info: dict, lite: dict) -> list[Endpoint]:
@@ -325,12 +402,19 @@ def check(url: str, whole: bool = True) -> str:
         return f"error {exc}"
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
+def wrk(url: str, seconds: int, connections: int, paths: Path | None = None) -> dict:
+    """Load `url`, or with `paths` (a file, one path a line) a random one of them each time."""
+    script = BENCH / ("longtail.lua" if paths else "report.lua")
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-        "-s", str(BENCH / "report.lua"), url,
+        "-s", str(script), url,
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 90)
+    env = {
+        **os.environ,
+        "PACTA_BENCH_PATHS": str(paths or ""),
+        "PACTA_BENCH_REPORT": str(BENCH / "report.lua"),
+    }
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 90, env=env)
     line = next((x for x in result.stdout.splitlines() if x.startswith('{"requests"')), None)
     if line is None:
         raise SystemExit(f"wrk gave no figures for {url}:\n{result.stdout}{result.stderr}")
@@ -412,7 +496,18 @@ def median_of(runs: list[dict], key: str) -> float | None:
 def run_database(database: Database, options: argparse.Namespace, lite: dict) -> dict:
     info = database.probe()
     started = time.monotonic()
-    targets = endpoints(info, lite)
+    targets = []
+    if options.mix in ("single", "all"):
+        targets += endpoints(info, lite)
+    if options.mix in ("longtail", "all"):
+        targets += longtail(info, lite, options.seed)
+    path_files = {}
+    for target in targets:
+        for side in ("pacta", "datasette"):
+            if target.paths(side):
+                path_file = DATA / f"{target.key}-{database.name}-{side}.txt"
+                path_file.write_text("\n".join(target.paths(side)) + "\n")
+                path_files[target.key, side] = path_file
     results = {
         target.key: {"label": target.label, "pacta": {"runs": []}, "datasette": {"runs": []}}
         for target in targets
@@ -428,7 +523,8 @@ def run_database(database: Database, options: argparse.Namespace, lite: dict) ->
                 status = check(url, whole=not target.export)
                 results[target.key][side].update(status=status, url=getattr(target, side))
                 if status == "ok" and not target.export:
-                    wrk(url, 2, options.connections)  # warm-up, not recorded
+                    # warm-up, not recorded
+                    wrk(url, 2, options.connections, path_files.get((target.key, side)))
                     settle(srv)
                 log(f"  [{database.name}] {target.key:<12}{side:<10}{status}")
         for repetition in range(options.repeats):
@@ -451,7 +547,11 @@ def run_database(database: Database, options: argparse.Namespace, lite: dict) ->
                             entry["status"] = "timeout"
                             shown += f" (cut at {options.export_limit} s)"
                     else:
-                        run = wrk(url, options.duration, options.connections)
+                        paths = path_files.get((target.key, side))
+                        if paths and side == "pacta":
+                            # The long tail is measured cold: as after an analyst's save.
+                            database.manage("shell", "-c", CLEAR_CACHE)
+                        run = wrk(url, options.duration, options.connections, paths)
                         shown = (
                             f"{run['rps']:8.1f} rps  p50 {cell(run['p50_ms'], '7.1f')} ms  "
                             f"p99 {cell(run['p99_ms'], '7.1f')} ms  errors {run['errors']}"
@@ -537,6 +637,7 @@ def environment(options: argparse.Namespace) -> dict:
             "duration_s": options.duration,
             "repeats": options.repeats,
             "export_limit_s": options.export_limit,
+            "mix": options.mix,
             "cache": "Redis, filled by the warm-up"
             if options.cache == "on"
             else "none (CACHE_URL=dummy://): every request does its full work",
@@ -644,13 +745,22 @@ def markdown(run: dict, env: dict) -> str:
         "the peak RSS growth of the worker that served it. Method: bench/README.md.",
         "",
     ]
+    if any(key.startswith("longtail") for key in run["endpoints"]):
+        lines[-1:-1] = [
+            "Long-tail rows: each request a random path out of "
+            f"{MIX_DETAILS + MIX_PAGES + MIX_FILTERS:,} ({MIX_DETAILS:,} meeting details, "
+            f"{MIX_PAGES} list pages out of {MIX_LAST_PAGE:,}, {MIX_FILTERS} country-and-year "
+            "filters), Pacta's cache emptied before each run.",
+        ]
     return "\n".join(lines)
 
 
 def write_results(run: dict, env: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     uncached = "-uncached" if run.get("cache") == "off" else ""
-    stem = RESULTS / f"{run['when'].replace(':', '').replace('-', '')}-{run['database']}{uncached}"
+    mix = "" if env["settings"].get("mix", "single") == "single" else f"-{env['settings']['mix']}"
+    name = f"{run['when'].replace(':', '').replace('-', '')}-{run['database']}{uncached}{mix}"
+    stem = RESULTS / name
     stem.with_suffix(".json").write_text(json.dumps({**env, **run}, indent=2) + "\n")
     stem.with_suffix(".md").write_text(markdown(run, env))
     return stem
@@ -676,6 +786,13 @@ def main() -> None:
         default=env("BENCH_CACHE", "on"),
         choices=("on", "off"),
         help="off: no cache at all (CACHE_URL=dummy://), so every request does its full work.",
+    )
+    parser.add_argument(
+        "--mix",
+        default=env("BENCH_MIX", "single"),
+        choices=("single", "longtail", "all"),
+        help="single: one URL per endpoint; longtail: random URLs from a large set, the "
+        "cache emptied before each run; all: both, one table.",
     )
     parser.add_argument(
         "--render", type=Path, help="Print and rewrite the .md of an earlier results .json."

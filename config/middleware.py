@@ -1,8 +1,12 @@
 import logging
+import math
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from records.api.viewsets import ApiAnonThrottle
 
 logger = logging.getLogger("pacta.database")
 
@@ -54,3 +58,37 @@ def is_unreachable(exception: DatabaseError) -> bool:
             "the database system is",
         )
     )
+
+
+class PageAnonThrottle(ApiAnonThrottle):
+    """The anonymous rate limit of the public pages, counted like the API's (per client
+    address, across every worker) but at its own rate, PACTA_HTML_ANON_RATE."""
+
+    scope = "html"
+
+    def get_rate(self) -> str | None:
+        return settings.PACTA_HTML_ANON_RATE or None
+
+
+# Not rate-limited here: the API throttles itself, staff work in the admin, static files and
+# the health check must answer whatever a client does.
+UNTHROTTLED_PREFIXES = ("/api/", "/admin/", "/static/", "/healthz")
+
+
+class AnonymousPageThrottleMiddleware:
+    """Answer 429 to an anonymous client that asks for more public pages than
+    PACTA_HTML_ANON_RATE allows, before the page cache or the database is reached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(UNTHROTTLED_PREFIXES) or request.user.is_authenticated:
+            return self.get_response(request)
+        throttle = PageAnonThrottle()
+        if throttle.allow_request(request, None):
+            return self.get_response(request)
+        wait = max(1, math.ceil(throttle.wait() or 1))
+        response = HttpResponse(render_to_string("429.html", {"wait": wait}), status=429)
+        response["Retry-After"] = str(wait)
+        return response

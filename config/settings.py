@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # Both need request.user: anonymous GETs read from the replica, if there is one, and
     # anonymous public pages come from the cache (records/cache.py).
     "config.db_router.ReplicaReadsMiddleware",
+    # Anonymous pages are rate-limited (PACTA_HTML_ANON_RATE) before the cache answers them.
+    "config.middleware.AnonymousPageThrottleMiddleware",
     "records.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -273,6 +275,20 @@ if os.environ.get("CACHE_URL", "").startswith("redis://"):
 elif os.environ.get("CACHE_URL") == "dummy://":
     # No cache at all: every request does its full work (the benchmark's uncached run).
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+# Rendered public pages: in the shared cache when there is one; otherwise in a cache of
+# their own per process, holding at most PACTA_PAGE_CACHE_ENTRIES pages (the least recently
+# used are dropped first), so a worker's memory stays bounded (records/cache.page_cache).
+# A page larger than PACTA_PAGE_CACHE_MAX_BYTES is never stored.
+PACTA_PAGE_CACHE_MAX_BYTES = int(os.environ.get("PACTA_PAGE_CACHE_MAX_BYTES", str(512 * 1024)))
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pacta-pages",
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("PACTA_PAGE_CACHE_ENTRIES", "200")),
+            "CULL_FREQUENCY": 4,
+        },
+    }
 # The API's anonymous throttle counts requests per client address, and the count must be one
 # for every worker process: in the shared cache when there is one, otherwise in a database
 # table (created by `migrate`, summits/migrations/0008_throttle_cache_table.py). The test
@@ -281,10 +297,15 @@ CACHES["throttle"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "pacta_throttle",
 }
+# Public pages an anonymous client may ask for (config/middleware.py), counted like the API's
+# rate; empty turns the limit off.
+PACTA_HTML_ANON_RATE = os.environ.get("PACTA_HTML_ANON_RATE", "300/minute")
 PACTA_THROTTLE_CACHE = os.environ.get(
     "PACTA_THROTTLE_CACHE",
     "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
 )
+# Where the public dataset.json is kept, built once per data version (config/api.py).
+PACTA_DATASET_DIR = os.environ.get("PACTA_DATASET_DIR", str(BASE_DIR / "var" / "dataset"))
 # How long a streamed download may wait for a client that reads nothing before it is dropped.
 PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"))
 # The longest a cached response, list count or facet count lives; any write invalidates

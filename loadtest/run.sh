@@ -27,6 +27,7 @@ export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_HSTS_
 export DJANGO_STATIC_MANIFEST=false
 # The load is one address; the throttle must not answer 429 to it.
 export PACTA_API_ANON_RATE=100000000/second
+export PACTA_HTML_ANON_RATE=100000000/second
 
 mkdir -p "$(dirname "$DB")" loadtest/results
 "$BIN/python" manage.py migrate --no-input -v 0

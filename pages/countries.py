@@ -7,11 +7,12 @@ starts from visible_to(): a draft never shows, nor counts, for the public.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Min, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
@@ -27,6 +28,7 @@ from agreements.models import (
 )
 from agreements.views import parties, project_countries
 from pages import charts
+from records import cache
 from records.listing import FacetedListView, api_url
 from records.visibility import sees_drafts
 from summits.filters import CountryFilter, MeetingFilter
@@ -34,17 +36,30 @@ from summits.models import Body, Country, Meeting, MeetingCountry, Person, pair_
 from summits.views import COUNTRY_FIELDS, participations
 
 
-def _count_per_country(rows, owner: str):
-    return Coalesce(
-        Subquery(
-            rows.filter(country=OuterRef("pk"))
-            .order_by()
-            .values("country")
-            .annotate(n=Count(owner, distinct=True))
-            .values("n")
-        ),
-        0,
-    )
+def records_per_country(viewer) -> dict[int, tuple[int, int, int]]:
+    """Each country's visible meetings, documents and projects: one GROUP BY per kind over
+    the links to countries, in one query, where a subquery per country and kind took 2–8 s
+    at 100,000 meetings (docs/scaling.md)."""
+    per_kind = [
+        through.objects.visible_to(viewer)
+        .order_by()
+        .values("country_id")
+        # A record names a country once (a unique constraint on each link table), so a
+        # plain count: no sort for DISTINCT.
+        .annotate(kind=Value(index), n=Count("pk"))
+        .values_list("country_id", "kind", "n")
+        for index, through in enumerate((MeetingCountry, DocumentParty, ProjectCountry))
+    ]
+    counts: dict[int, list[int]] = {}
+    for country, kind, n in per_kind[0].union(*per_kind[1:], all=True):
+        counts.setdefault(country, [0, 0, 0])[kind] = n
+    return {country: tuple(numbers) for country, numbers in counts.items()}
+
+
+def per_country(counts: dict[int, tuple[int, int, int]], index: int):
+    """An annotation giving each country its number from `counts` (0 when it has none)."""
+    cases = [When(pk=country, then=Value(n[index])) for country, n in counts.items() if n[index]]
+    return Case(*cases, default=Value(0), output_field=IntegerField()) if cases else Value(0)
 
 
 class CountryListView(FacetedListView):
@@ -58,18 +73,49 @@ class CountryListView(FacetedListView):
 
     def visible_queryset(self):
         user = self.request.user
-        meetings = MeetingCountry.objects.visible_to(user)
-        documents = DocumentParty.objects.visible_to(user)
-        projects = ProjectCountry.objects.visible_to(user)
+        counts = cache.summary(
+            self.request, "records-per-country", (), lambda: records_per_country(user)
+        )
         return (
             Country.objects.only(*COUNTRY_FIELDS)
             .annotate(
-                meeting_count=_count_per_country(meetings, "meeting"),
-                document_count=_count_per_country(documents, "document"),
-                project_count=_count_per_country(projects, "project"),
+                meeting_count=per_country(counts, 0),
+                document_count=per_country(counts, 1),
+                project_count=per_country(counts, 2),
             )
             .order_by("-meeting_count", "-document_count", "name")
         )
+
+
+# A country's or a pair's page shows this many of each kind of record, the latest first, and
+# links to the filtered list for the rest: at 100,000 meetings a page listing everything was
+# 41 MB and took 35 s (docs/scaling.md).
+LATEST = 50
+# Partners shown on a country's page, the most active first; the rest are counted.
+TOP_PARTNERS = 40
+# Events on a pair's timeline: the latest, in date order.
+TIMELINE_EVENTS = 100
+
+
+def latest(
+    records: QuerySet, limit: int | None = None, total: Callable[[], int] | None = None
+) -> tuple[list, int]:
+    """The first `limit` (LATEST) records in the queryset's order, and how many in all
+    (`total()`, when the page keeps its counts with its other aggregates)."""
+    limit = LATEST if limit is None else limit
+    shown = list(records[: limit + 1])
+    if len(shown) <= limit:
+        return shown, len(shown)
+    return shown[:limit], total() if total else records.order_by().count()
+
+
+def counted(request, kind: str, parts: tuple, rows: dict[str, QuerySet]) -> dict[str, int]:
+    """How many of each of `rows` there are, kept per data version like the page's other
+    aggregates (records/cache.summary): on a busy country or pair, counting them was a
+    quarter of the page's time."""
+    return cache.summary(
+        request, kind, parts, lambda: {name: qs.order_by().count() for name, qs in rows.items()}
+    )
 
 
 class CountryDetailView(TemplateView):
@@ -82,37 +128,67 @@ class CountryDetailView(TemplateView):
             raise Http404("No country has that code.")
         country = get_object_or_404(Country, code=code.upper())
         user = self.request.user
-        meetings = (
-            Meeting.objects.visible_to(user)
-            .filter(pk__in=MeetingCountry.objects.filter(country=country).values("meeting"))
-            .select_related("host_country", "body")
-            .prefetch_related(participations())
+        meetings = Meeting.objects.visible_to(user).filter(
+            pk__in=MeetingCountry.objects.filter(country=country).values("meeting")
         )
-        documents = (
-            Document.objects.visible_to(user)
-            .filter(pk__in=DocumentParty.objects.filter(country=country).values("document"))
-            .prefetch_related(parties())
+        documents = Document.objects.visible_to(user).filter(
+            pk__in=DocumentParty.objects.filter(country=country).values("document")
         )
-        projects = (
-            Project.objects.visible_to(user)
-            .filter(pk__in=ProjectCountry.objects.filter(country=country).values("project"))
-            .annotate(first_date=Min("milestones__date"))
-            .prefetch_related(project_countries())
-            .order_by("-first_date", "name")
+        projects = Project.objects.visible_to(user).filter(
+            pk__in=ProjectCountry.objects.filter(country=country).values("project")
         )
         milestones = Milestone.objects.filter(project__in=projects.values("pk"))
-        rows = charts.timeline_rows(meetings, documents, milestones)
+        rows = cache.summary(
+            self.request,
+            "country-years",
+            (country.code,),
+            lambda: charts.timeline_rows(meetings, documents, milestones),
+        )
+        totals = functools.partial(
+            counted,
+            self.request,
+            "country-counts",
+            (country.code,),
+            {"meetings": meetings, "documents": documents, "projects": projects},
+        )
+        shown_meetings, meeting_count = latest(
+            meetings.select_related("host_country", "body").prefetch_related(participations()),
+            total=lambda: totals()["meetings"],
+        )
+        shown_documents, document_count = latest(
+            documents.prefetch_related(parties()), total=lambda: totals()["documents"]
+        )
+        shown_projects, project_count = latest(
+            projects.annotate(first_date=Min("milestones__date"))
+            .prefetch_related(project_countries())
+            .order_by(F("first_date").desc(nulls_last=True), "name"),
+            total=lambda: totals()["projects"],
+        )
+        partners = cache.summary(
+            self.request,
+            "country-partners",
+            (country.code,),
+            lambda: self.partners(country, meetings, documents, projects),
+        )
+        persons, person_count = latest(Person.objects.visible_to(user).filter(country=country))
+        bodies, body_count = latest(Body.objects.visible_to(user).filter(members=country))
         context.update(
             object=country,
             country=country,
-            meetings=meetings,
-            documents=documents,
-            projects=projects,
-            partners=self.partners(country, meetings, documents, projects),
+            meetings=shown_meetings,
+            meeting_count=meeting_count,
+            documents=shown_documents,
+            document_count=document_count,
+            projects=shown_projects,
+            project_count=project_count,
+            partners=partners[:TOP_PARTNERS],
+            partner_count=len(partners),
             timeline_svg=charts.timeline_svg(rows, chart_id="country-timeline"),
             timeline_rows=rows,
-            persons=Person.objects.visible_to(user).filter(country=country),
-            bodies=Body.objects.visible_to(user).filter(members=country),
+            persons=persons,
+            person_count=person_count,
+            bodies=bodies,
+            body_count=body_count,
             json_url=api_url("country-detail", code=country.code),
             preview=sees_drafts(user),
         )
@@ -193,15 +269,64 @@ class PairView(TemplateView):
             project__in=projects.order_by().values("pk")
         ).select_related("project")
 
-        timeline = pair_timeline(meetings, documents, status_events, projects, milestones)
-        rows = charts.timeline_rows(meetings, documents, milestones)
+        # The latest events of each kind: enough to fill the page's slice whichever kind
+        # dominates, never every shared record.
+        newest = {
+            "meeting": (meetings, "start_date"),
+            "document": (documents, "date"),
+            "status": (status_events, "date"),
+            "milestone": (milestones, "date"),
+        }
+        totals = functools.partial(
+            counted,
+            self.request,
+            "pair-counts",
+            tuple(codes),
+            {kind: rows for kind, (rows, _) in newest.items()},
+        )
+        found = {
+            kind: latest(
+                rows.order_by(F(field).desc(nulls_last=True), "pk"),
+                TIMELINE_EVENTS,
+                total=lambda kind=kind: totals()[kind],
+            )
+            for kind, (rows, field) in newest.items()
+        }
+        shown_projects, project_count = latest(projects)
+        timeline = pair_timeline(
+            found["meeting"][0],
+            found["document"][0],
+            found["status"][0],
+            shown_projects,
+            found["milestone"][0],
+        )
+        # Capped when a kind had more than its slice, or the events more than the page shows.
+        capped = project_count > len(shown_projects) or any(
+            count > len(shown) for shown, count in found.values()
+        )
+        if len(timeline) > TIMELINE_EVENTS:
+            capped = True
+            dated = [event for event in timeline if event.date is not None]
+            timeline = (
+                dated[-TIMELINE_EVENTS:]
+                if len(dated) >= TIMELINE_EVENTS
+                else timeline[:TIMELINE_EVENTS]
+            )
+        rows = cache.summary(
+            self.request,
+            "pair-years",
+            tuple(codes),
+            lambda: charts.timeline_rows(meetings, documents, milestones),
+        )
         context.update(
             first=first,
             second=second,
             timeline=timeline,
-            meetings=meetings,
-            documents=documents,
-            projects=projects,
+            timeline_capped=capped,
+            meeting_count=found["meeting"][1],
+            document_count=found["document"][1],
+            projects=shown_projects,
+            project_count=project_count,
             timeline_rows=rows,
             timeline_svg=charts.timeline_svg(rows, chart_id="pair-timeline"),
             # The lists filtered exactly as this page filters them: the same query string.

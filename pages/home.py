@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from agreements.models import Document, Milestone, Project
 from pages import charts
 from pages.spelling import did_you_mean
-from records import registry
+from records import cache, registry
 from records.filters import SearchField
 from records.listing import api_url, has_citations, quotes_of, searched_texts
 from records.models import Citation, Source
@@ -36,6 +36,12 @@ def holdings(user) -> list[tuple[str, int, str]]:
     return rows
 
 
+# The network picture keeps the strongest ties among the most active countries: drawn whole
+# at 100,000 meetings it was 6.6 MB of SVG (docs/scaling.md). The countries list has the rest.
+NETWORK_COUNTRIES = 30
+NETWORK_TIES = 80
+
+
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -47,11 +53,21 @@ class HomeView(TemplateView):
         milestones = Milestone.objects.filter(
             project__in=Project.objects.visible_to(user).values("pk")
         )
-        rows = charts.timeline_rows(meetings, documents, milestones)
-        net = charts.network(meetings, documents)
+        request = self.request
+        rows = cache.summary(
+            request, "years", (), lambda: charts.timeline_rows(meetings, documents, milestones)
+        )
+        net = cache.summary(
+            request,
+            "network",
+            (NETWORK_COUNTRIES, NETWORK_TIES),
+            lambda: charts.network(meetings, documents).top(NETWORK_COUNTRIES, NETWORK_TIES),
+        )
         context.update(
-            holdings=holdings(user),
-            citation_count=Citation.objects.visible_to(user).count(),
+            holdings=cache.summary(request, "holdings", (), lambda: holdings(user)),
+            citation_count=cache.summary(
+                request, "citations", (), Citation.objects.visible_to(user).count
+            ),
             latest_meetings=meetings.filter(start_date__isnull=False)
             .select_related("host_country", "body")
             .prefetch_related(participations())[:8],
@@ -74,6 +90,8 @@ SEARCHED = {
 
 class SearchView(TemplateView):
     template_name = "search.html"
+    # What the page reads, and so what the page cache keys it on (records/cache.py).
+    query_params = ("q",)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -160,7 +178,9 @@ class AboutView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            holdings=holdings(self.request.user),
+            holdings=cache.summary(
+                self.request, "holdings", (), lambda: holdings(self.request.user)
+            ),
             changes_retention_days=retention_days(),
             api_links=[
                 (label, url)

@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 
 from records.registry import registry
@@ -166,6 +167,23 @@ def recent(
     return value, None
 
 
+def summary(request: HttpRequest, kind: str, parts: tuple, compute: Callable[[], object]):
+    """An aggregate over many rows shown on a page (per-year counts, partners, the network):
+    computed once per data version for each audience and `parts`, and after a write kept for
+    up to PACTA_FACET_STALE_SECONDS like the facets, so that while analysts save it is
+    recounted at most that often. A page showing a stale one is cached only until its grace
+    ends."""
+    value, stale_until = recent(
+        unversioned_key(f"summary-{kind}", audience(request.user), *parts),
+        compute,
+        settings.PACTA_FACET_STALE_SECONDS,
+    )
+    if stale_until is not None:
+        earliest = getattr(request, "stale_counts_until", stale_until)
+        request.stale_counts_until = min(earliest, stale_until)
+    return value
+
+
 def unversioned_key(kind: str, *parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return f"pacta:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
@@ -199,13 +217,18 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.cacheable(request):
             return self.get_response(request)
-        key = versioned_key("page", request.build_absolute_uri())
+        # The view sees, and the key holds, only the parameters it reads: `?cb=1` or any
+        # other unknown parameter neither makes a new entry nor skips the cache.
+        request.GET = known_params(request)
+        query = request.GET.urlencode()
+        key = versioned_key("page", request.scheme, request.get_host(), request.path, query)
         etag = etag_for(key)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             not_modified["ETag"] = etag
             return not_modified
-        stored = cache.get(key)
+        pages = page_cache()
+        stored = pages.get(key)
         if stored is not None:
             content, headers = stored
             return HttpResponse(content, headers=headers)
@@ -213,7 +236,7 @@ class AnonymousPageCacheMiddleware:
         if self.storable(response):
             response["ETag"] = etag
             entry = (response.content, dict(response.items()))
-            cache.set(key, entry, self.lifetime(request))
+            pages.set(key, entry, self.lifetime(request))
         return response
 
     @staticmethod
@@ -240,4 +263,30 @@ class AnonymousPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")
+            and len(response.content) <= settings.PACTA_PAGE_CACHE_MAX_BYTES
         )
+
+
+def page_cache():
+    """Where rendered pages are kept: the shared cache when there is one, otherwise an
+    in-process cache of its own, bounded in entries (least recently used dropped first) so
+    that a worker's memory stays bounded however many distinct pages are asked for."""
+    return caches["pages"] if "pages" in settings.CACHES else cache
+
+
+def known_params(request: HttpRequest) -> QueryDict:
+    """The request's parameters that its view reads (`query_params` on the view class, or a
+    `query_params()` classmethod), in the order given; none for a view that declares none."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return QueryDict(mutable=False)
+    view = getattr(match.func, "view_class", match.func)
+    declared = getattr(view, "query_params", ())
+    known = set(declared() if callable(declared) else declared)
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in known:
+            kept.setlist(name, values)
+    kept._mutable = False
+    return kept

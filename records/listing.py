@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -427,14 +426,18 @@ class FacetedListView(PublishedMixin, ListView):
             response.status_code = 400
         return response
 
+    @classmethod
+    def query_params(cls) -> set[str]:
+        """The parameters the page reads (records/cache.known_params): its filters and page."""
+        return {*cls.filterset_class.base_filters, *PAGE_PARAMS, cls.page_kwarg}
+
     def visible_queryset(self) -> QuerySet:
         return super().get_queryset()
 
-    def counted_key(self, kind: str, params: QueryDict, *, versioned: bool = True) -> str:
+    def counted_key(self, kind: str, params: QueryDict) -> str:
         """Counts depend on the model, the viewer and the filters, never on the page or
         the order; they are cached per data version (records/cache.py)."""
-        make = cache.versioned_key if versioned else cache.unversioned_key
-        return make(
+        return cache.versioned_key(
             kind,
             type(self).__qualname__,
             audience(self.request.user),
@@ -481,17 +484,14 @@ class FacetedListView(PublishedMixin, ListView):
             # A GROUP BY over every row the other filters leave (docs/scaling.md), so
             # recounted at most once per PACTA_FACET_STALE_SECONDS while writes keep
             # changing the data version.
-            counts, stale_until = cache.recent(
-                self.counted_key(f"facet-{facet.param}", others, versioned=False),
+            counts = cache.summary(
+                self.request,
+                f"facet-{facet.param}",
+                (type(self).__qualname__, cache.filter_params(others, (*PAGE_PARAMS, "ordering"))),
                 lambda facet=facet, others=others: facet.counts(
                     self.rows_without(others), sees_drafts(self.request.user)
                 ),
-                settings.PACTA_FACET_STALE_SECONDS,
             )
-            if stale_until is not None:
-                # AnonymousPageCacheMiddleware keeps the page no longer than the counts' grace.
-                earliest = getattr(self.request, "stale_counts_until", stale_until)
-                self.request.stale_counts_until = min(earliest, stale_until)
             values = []
             for value, label, count in counts:
                 selected = str(value) in current

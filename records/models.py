@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from records.input_checks import text_problem
 from records.registry import register, register_part
-from records.search import query_words, word_matches
+from records.search import query_terms, word_matches
 from records.slugs import FormerSlug
 from records.visibility import published_lookup, sees_drafts
 
@@ -59,16 +59,18 @@ class RecordQuerySet(models.QuerySet):
         model's `search_fields`), of a quote cited for them, or of the name of a record they
         involve (`search_related`), or naming their year (records/search.word_matches); the
         one search entry point for the API and the public pages, on a full-text index of either
-        database (records/search.py). Quotes count only where `viewer` may see their source.
-        A query with no letters or digits finds nothing; an empty one leaves the records as
-        they are."""
-        words = query_words(query)
-        if not words:
+        database (records/search.py). Within a fixed budget: single characters are not
+        searched for, words shorter than three letters match whole words, and the first four
+        words count (query_terms). Quotes count only where `viewer` may see their source. A
+        query with nothing left to search for finds nothing; an empty one leaves the records
+        as they are."""
+        terms = query_terms(query)
+        if not terms:
             return self if not query.strip() else self.none()
         drafts = sees_drafts(viewer)
         results = self
-        for word in words:
-            found = word_matches(self.model, word, using=self.db, viewer=viewer, drafts=drafts)
+        for term in terms:
+            found = word_matches(self.model, term, using=self.db, viewer=viewer, drafts=drafts)
             results = results.filter(found)
         return results
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import connections, migrations
 from django.db.models import Model, Q
@@ -31,11 +32,31 @@ SOURCE_TABLE = "seeds_source"
 CITATION_COLUMNS = ("quote",)
 # What a query is split into: the runs of letters and digits, as both tokenizers split texts.
 WORD = re.compile(r"[^\W_]+")
-MAX_WORDS = 10
+# The budget of one search, whatever is typed (docs/scaling.md): each word is one lookup in a
+# word index whose cost grows with the records it matches, and a short prefix matches nearly
+# all of them ("a" begins a word of every meeting and expands to thousands of index terms on
+# PostgreSQL: ten one-letter words took 40 s at 100,000 meetings). So a single letter or digit
+# is not searched for at all, a word shorter than MIN_PREFIX matches whole words only ("un"
+# finds "UN", not "under"), and only the first MAX_WORDS words count.
+MIN_PREFIX = 3
+MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    prefix: bool
+
+
+def query_terms(query: str) -> list[Term]:
+    """What a query searches for: its words as they are folded, in order, within the budget."""
+    words = [word for word in WORD.findall(query.casefold()) if len(word) > 1]
+    return [Term(word, len(word) >= MIN_PREFIX) for word in dict.fromkeys(words)][:MAX_WORDS]
 
 
 def query_words(query: str) -> list[str]:
-    return WORD.findall(query.casefold())[:MAX_WORDS]
+    """The words a query searches for (query_terms), for marking them where they matched."""
+    return [term.word for term in query_terms(query)]
 
 
 # Years a query word may name: "2024" finds that year's records, whatever their texts say.
@@ -162,13 +183,14 @@ def bulk_load(connection) -> Iterator[None]:
                 cursor.execute(sql)
 
 
-def word_matches(model: type[Model], word: str, *, using: str, viewer, drafts: bool) -> Q:
+def word_matches(model: type[Model], term: Term, *, using: str, viewer, drafts: bool) -> Q:
     """The records of `model` that one query word finds: by their own text or a cited quote,
     by the names of the records they involve (`search_related`: a meeting by a participant,
     its countries or its body; only records the viewer may see count), and, for a year, by
     their date (`search_date`). The names of people and bodies are few beside the texts, so
     they are matched without a word index."""
-    found = Q(pk__in=matching_ids(model, word, using=using, drafts=drafts))
+    word = term.word
+    found = Q(pk__in=matching_ids(model, term, using=using, drafts=drafts))
     for path in getattr(model, "search_related", ()):
         related = model._meta.get_field(path).related_model
         # By their names only: a body's summary or a person's quotes are not the meeting's.
@@ -202,10 +224,12 @@ def name_words(model: type[Model], word: str) -> Q:
     return query
 
 
-def matching_ids(model: type[Model], word: str, *, using: str, drafts: bool) -> RawSQL:
-    """The ids of `model`'s rows with a word beginning with `word` in their own text or in a
-    quote cited for them, as a subquery for `pk__in`. Without `drafts`, only quotes from
-    published sources count: a word found only in a draft source finds nothing."""
+def matching_ids(model: type[Model], term: Term, *, using: str, drafts: bool) -> RawSQL:
+    """The ids of `model`'s rows with the term's word (or, for a prefix term, a word beginning
+    with it) in their own text or in a quote cited for them, as a subquery for `pk__in`.
+    Without `drafts`, only quotes from published sources count: a word found only in a draft
+    source finds nothing."""
+    word = term.word
     from django.contrib.contenttypes.models import ContentType
 
     vendor = connections[using].vendor
@@ -224,7 +248,7 @@ def matching_ids(model: type[Model], word: str, *, using: str, drafts: bool) -> 
             f'UNION SELECT "object_id" FROM "{CITATION_TABLE}" WHERE "content_type_id" = %s '
             f"AND {quoted} @@ to_tsquery('simple', %s){from_visible_source}"
         )
-        term = f"{word}:*"
+        term = f"{word}:*" if term.prefix else word
     elif vendor == "sqlite":
         own, quoted = fts_table(table), fts_table(CITATION_TABLE)
         sql = (
@@ -233,7 +257,7 @@ def matching_ids(model: type[Model], word: str, *, using: str, drafts: bool) -> 
             f'AND "id" IN (SELECT rowid FROM "{quoted}" WHERE "{quoted}" MATCH %s)'
             f"{from_visible_source}"
         )
-        term = f'"{word}"*'
+        term = f'"{word}"*' if term.prefix else f'"{word}"'
     else:
         raise NotImplementedError(f"Pacta searches on SQLite and PostgreSQL, not on {vendor}.")
     params = (term, content_type, term) if drafts else (term, content_type, term, "published")

@@ -38,11 +38,22 @@ def seed_report(django_db_setup, django_db_blocker) -> SeedReport:
 def cold_cache():
     """Responses and counts are cached per data version (records/cache.py); every test starts
     cold, so one test's rolled-back rows are never served to the next."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import cache, caches
 
-    cache.clear()
+    # The rendered pages' own in-process cache, where there is one (records/cache.page_cache).
+    local = [caches["pages"]] if "pages" in settings.CACHES else []
+    for each in (cache, *local):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, *local):
+        each.clear()
+
+
+@pytest.fixture(autouse=True)
+def dataset_dir(settings, tmp_path):
+    """The public dataset.json files a test builds (config/api.py) go in its own directory."""
+    settings.PACTA_DATASET_DIR = str(tmp_path / "dataset")
 
 
 @pytest.fixture(autouse=True)

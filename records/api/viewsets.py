@@ -30,6 +30,7 @@ from records import cache, registry
 from records.api.downloads import (
     EXPORT_ACTIONS,
     JSONOnlyNegotiation,
+    batches,
     csv_lines,
     export_filename,
     json_line,
@@ -384,7 +385,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
     )
     def export_csv(self, request, *args, **kwargs):
-        lines = csv_lines(self.export_columns(), self.export_records())
+        lines = csv_lines(self.export_columns(), self.export_records(), EXPORT_CHUNK_SIZE)
         return streaming(lines, "text/csv; charset=utf-8", self.export_filename("csv"))
 
     @extend_schema(
@@ -395,7 +396,10 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def export_jsonl(self, request, *args, **kwargs):
         records = self.export_records()
         return streaming(
-            (json_line(record) for record in records),
+            (
+                "".join(json_line(record) for record in batch)
+                for batch in batches(records, EXPORT_CHUNK_SIZE)
+            ),
             "application/jsonl; charset=utf-8",
             self.export_filename("jsonl"),
         )

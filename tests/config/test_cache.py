@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -167,23 +168,28 @@ def test_the_throttle_still_counts_cached_answers(seeded, client, settings):
 def stored_by(client, url: str, **headers) -> tuple[int, list[str]]:
     """The status of `url` and what answering it stored in the cache, besides the anonymous
     throttle's count and the data version every request reads."""
-    backend, stored = caches["default"], []
-    originals = {name: getattr(backend, name) for name in ("set", "add", "set_many")}
+    stored = []
+    # Pages may have an in-process cache of their own (records/cache.page_cache).
+    backends = [caches[alias] for alias in ("default", "pages") if alias in settings.CACHES]
 
-    def spy(name):
+    def spy(backend, name):
+        original = getattr(backend, name)
+
         def record(key, *args, **kwargs):
             stored.extend(key if name == "set_many" else [key])
-            return originals[name](key, *args, **kwargs)
+            return original(key, *args, **kwargs)
 
         return record
 
-    for name in originals:
-        setattr(backend, name, spy(name))
+    for backend in backends:
+        for name in ("set", "add", "set_many"):
+            setattr(backend, name, spy(backend, name))
     try:
         status = client.get(url, **headers).status_code
     finally:
-        for name in originals:
-            delattr(backend, name)
+        for backend in backends:
+            for name in ("set", "add", "set_many"):
+                delattr(backend, name)
     kept = [key for key in stored if not key.startswith("throttle_") and key != VERSION_KEY]
     return status, kept
 

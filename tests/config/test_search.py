@@ -79,8 +79,37 @@ def test_blank_query_keeps_everything(seeded):
 
 
 def test_only_the_first_words_count(seeded):
-    words = ["supreme"] * search.MAX_WORDS + ["zzzznothing"]
-    assert COUNCIL_2 in found(Meeting, " ".join(words))
+    # Distinct words (a repeated word counts once): "supreme", "suprem", "supre", ...
+    words = ["supreme"[: len("supreme") - i] for i in range(search.MAX_WORDS)]
+    assert len(words) == len(set(words)) and min(map(len, words)) >= search.MIN_PREFIX
+    assert COUNCIL_2 in found(Meeting, " ".join([*words, "zzzznothing"]))
+    assert COUNCIL_2 not in found(Meeting, " ".join(["zzzznothing", *words]))
+
+
+def test_a_repeated_word_counts_once():
+    assert search.query_terms("Supreme supreme SUPREME council") == [
+        search.Term("supreme", prefix=True),
+        search.Term("council", prefix=True),
+    ]
+
+
+def test_single_characters_are_not_searched_and_short_words_match_whole():
+    assert search.query_terms("a b c d e f g h i j") == []
+    assert search.query_terms("a UN b eu") == [
+        search.Term("un", prefix=False),
+        search.Term("eu", prefix=False),
+    ]
+    assert search.query_terms("pha") == [search.Term("pha", prefix=True)]
+
+
+def test_only_single_characters_find_nothing(seeded):
+    assert not Meeting.objects.search("a b c d e f g h i j", None).exists()
+
+
+def test_a_short_word_is_not_a_prefix(seeded):
+    # "sup" begins "Supreme"; "su" would match it only if "su" were a word of its own.
+    assert COUNCIL_2 in found(Meeting, "sup")
+    assert COUNCIL_2 not in found(Meeting, "su")
 
 
 @pytest.mark.parametrize(

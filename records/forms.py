@@ -89,6 +89,10 @@ class CitationForm(forms.ModelForm):
                 cited = ContentType.objects.get_for_id(self.instance.content_type_id).model_class()
                 if cited is not record_model:
                     self.fields["target"].initial = target_value(cited, self.instance.object_id)
+        elif record_model is not None and cited_parts(record_model):
+            # A record whose kind has parts but which has none yet (a document with no status
+            # step): the column is there (the admin's fields say so), with one choice.
+            self.fields["target"].choices = [("", f"this {record_model._meta.verbose_name}")]
         else:
             del self.fields["target"]
         fix = self.data.get(self.add_prefix(self.FIX)) if self.is_bound else None

@@ -30,6 +30,8 @@ class RecordDetailView(PublishedMixin, DetailView):
     """A record with its facts, each fact with its quotes, a citation to paste, and its JSON."""
 
     api_basename = ""
+    # What the page reads of its address (records/cache.known_params): the citation format.
+    query_params = ("cite",)
     # Facts the page shows in its table: their quotes sit beside them, the rest below.
     shown_facts: tuple[str, ...] = ()
 

@@ -122,3 +122,16 @@ def test_a_parts_quote_costs_the_document_page_what_its_own_quote_does(seeded, a
     for quote in quotes:
         document.citations.create(source=source, quote=quote, field="date")
     assert with_parts - before == queries() - with_parts == len(quotes)
+
+
+def test_a_document_without_steps_shows_its_quote_for_column_with_one_choice(
+    seeded, analyst_client
+):
+    document = Document.objects.filter(status_events__isnull=True).first()
+    if document is None:
+        document = StatusEvent.objects.first().document
+        document.status_events.all().delete()
+    response = analyst_client.get(change_url(document))
+    assert response.status_code == 200
+    choices = citations_formset(response).empty_form.fields["target"].choices
+    assert list(choices) == [("", "this document")]

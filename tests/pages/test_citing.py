@@ -87,3 +87,15 @@ def test_the_citation_costs_one_query_whatever_the_data(client, seeded):
     before = count_queries(client, TREATY)
     Meeting.objects.filter(slug=COUNCIL_2).update(title="Renamed")  # more changes in the feed
     assert count_queries(client, TREATY) == before
+
+
+def test_an_anonymous_reader_downloads_a_citation_through_the_page_cache(client, seeded):
+    # The page cache keeps only the parameters a view declares: `cite` must be one of them,
+    # or the anonymous reader would get the page instead of the file.
+    meeting = Meeting.objects.published().first()
+    page = client.get(meeting.get_absolute_url())
+    bibtex = client.get(meeting.get_absolute_url() + "?cite=bibtex")
+    assert page["Content-Type"].startswith("text/html")
+    assert bibtex.status_code == 200
+    assert not bibtex["Content-Type"].startswith("text/html")
+    assert b"@" in bibtex.content

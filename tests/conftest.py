@@ -19,6 +19,15 @@ def django_db_setup(django_db_setup, django_db_blocker) -> SeedReport | None:
     leaves the seed to the first test that asks for it (`seed_report`), so a session of
     tests that never read the seed does not pay for it."""
     if os.environ.get("PACTA_TEST_SEED") == "lazy":
+        # A database kept from an earlier session (--reuse-db) may have been flushed by its
+        # transactional tests: the content types are made again, as migrate makes them, so
+        # that none is first made (and cached) inside a test's rolled-back transaction.
+        from django.apps import apps
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        with django_db_blocker.unblock():
+            for app_config in apps.get_app_configs():
+                create_contenttypes(app_config, verbosity=0)
         return None
     with django_db_blocker.unblock():
         return seed()

@@ -34,10 +34,10 @@ from records.api import schema as api_schema
 from records.api.downloads import JSONOnlyNegotiation, batches, json_line, streaming
 from records.api.feed import ChangeFeedView, latest_change
 from records.api.ordering import stable_order
+from records.api.throttling import ApiAnonThrottle
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
     EXPORT_CHUNK_SIZE,
-    ApiAnonThrottle,
     RecordViewSet,
     pacta_version,
 )

@@ -6,7 +6,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from records.api.viewsets import ApiAnonThrottle
+from records.api.throttling import ApiAnonThrottle
 
 logger = logging.getLogger("pacta.database")
 

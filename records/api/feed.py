@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from records.api.pagination import positive_int_or_none
 from records.api.schema import PactaAutoSchema
-from records.api.viewsets import ApiAnonThrottle
+from records.api.throttling import ApiAnonThrottle
 from records.changes import Change, ChangeAction, ChangeFeed, latest_change
 from records.registry import registry
 from records.tracking import retention_days

@@ -13,7 +13,6 @@ from importlib import metadata
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.core.cache import caches
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -23,8 +22,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 
 from records import cache, registry
 from records.api.downloads import (
@@ -40,6 +37,7 @@ from records.api.ordering import stable_order
 from records.api.pagination import ApiPagination, UpdatedCursorPagination
 from records.api.plan import Computed, RecordPlan
 from records.api.schema import PactaAutoSchema
+from records.api.throttling import ApiAnonThrottle
 from records.models import Citation
 from records.slugs import moved_record, with_query
 from records.visibility import audience, sees_drafts
@@ -88,19 +86,6 @@ def citations_prefetch(staff: bool, lookup: str = "citations") -> Prefetch:
         )
     )
     return Prefetch(lookup, queryset=quotes)
-
-
-class ApiAnonThrottle(AnonRateThrottle):
-    """The anonymous rate, read per request so `override_settings(REST_FRAMEWORK=...)` and a
-    changed PACTA_API_ANON_RATE take effect without re-importing DRF's throttling module."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    @property
-    def cache(self):
-        # One count for all worker processes (settings.PACTA_THROTTLE_CACHE).
-        return caches[settings.PACTA_THROTTLE_CACHE]
 
 
 def whole_seconds(moment) -> int | None:

@@ -49,7 +49,7 @@ def toml_list(values) -> str:
     return "[" + ", ".join(f'"{value}"' for value in values) + "]"
 
 
-def prepare(name: str, target: Target, *, reuse_db: bool = False) -> Path:
+def prepare(name: str, target: Target, *, template: str = "") -> Path:
     """A fresh copy of the project whose pyproject.toml tells mutmut what to do."""
     work = WORK / name
     shutil.rmtree(work, ignore_errors=True)
@@ -67,10 +67,7 @@ def prepare(name: str, target: Target, *, reuse_db: bool = False) -> Path:
             f"only_mutate = {toml_list([target.module])}",
             f"also_copy = {toml_list(also_copy)}",
             f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}",
-            # On PostgreSQL each mutant's test session would otherwise drop, create and migrate
-            # the test database: kept between sessions, only the seed's no-op sync remains.
-            "pytest_add_cli_args = "
-            + toml_list(["-p", "no:cacheprovider", *(["--reuse-db"] if reuse_db else [])]),
+            'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
             # mutmut's wall bound is 15 × (the tests' own time + this): with the default 1 s, a
             # test session's start-up (Django, collection, the test database) on a busy machine
             # outlasts it and a mutant the first test kills is reported as a timeout.
@@ -80,16 +77,56 @@ def prepare(name: str, target: Target, *, reuse_db: bool = False) -> Path:
     )
     with (work / "pyproject.toml").open("a") as pyproject:
         pyproject.write(settings)
+    if template:
+        # Each mutant's test session makes its test database by copying a migrated one, not
+        # by migrating an empty one (most of a mutant's time on PostgreSQL). Reusing one test
+        # database instead would not do: the transactional tests flush it, migrations' rows
+        # (the countries) included. Only the copy's settings say so.
+        with (work / "config" / "settings.py").open("a") as copied:
+            copied.write(f'\nDATABASES["default"]["TEST"] = {{"TEMPLATE": "{template}"}}\n')
     return work
+
+
+def migrated_template(work: Path, env: dict, database_url: str, template: str) -> None:
+    """A PostgreSQL database with every migration applied, to copy each test database from."""
+    server = database_url.rsplit("/", 1)[0]
+    maintenance = {**env, "DATABASE_URL": f"{server}/postgres"}
+    subprocess.run(
+        [sys.executable, "-c", TEMPLATE_SQL, template],
+        cwd=work,
+        env=maintenance,
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=work,
+        env={**env, "DATABASE_URL": f"{server}/{template}", "DJANGO_DEBUG": "true"},
+        check=True,
+    )
+
+
+# Drops and makes the template database, through Django's own connection settings.
+TEMPLATE_SQL = """
+import sys, django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+django.setup()
+from django.db import connection
+name = connection.ops.quote_name(sys.argv[1])
+with connection.cursor() as cursor:
+    cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    cursor.execute(f"CREATE DATABASE {name}")
+"""
 
 
 def run(name: str, target: Target, database_url: str | None) -> dict[str, list[str]]:
     label = f"{name} on {'PostgreSQL' if database_url else 'SQLite'}"
     print(f"== mutmut: {label}: {target.module} against {' '.join(target.tests)}", flush=True)
-    work = prepare(
-        name + ("-postgresql" if database_url else ""), target, reuse_db=bool(database_url)
-    )
+    template = f"{database_url.rsplit('/', 1)[1]}_template" if database_url else ""
+    work = prepare(name + ("-postgresql" if database_url else ""), target, template=template)
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    if template:
+        migrated_template(work, env, database_url, template)
     # Every mutant is a new test session: the seed waits for the first test that reads it.
     env["PACTA_TEST_SEED"] = "lazy"
     command = [str(MUTMUT), "run"]

@@ -59,9 +59,16 @@ TARGETS: dict[str, Target] = {
         ),
         postgresql=True,
     ),
-    # The seed loader's respect for analysts' marks.
+    # The seed's respect for analysts' marks: the sync engine that keeps, updates or skips
+    # each field and list (seeds/load.py only maps records.yaml onto the models).
     "seed-marks": Target(
-        "seeds/load.py", ("tests/seeds/test_load.py", "tests/admin/test_seed_marks.py")
+        "seeds/sync.py",
+        (
+            "tests/seeds/test_load.py",
+            "tests/admin/test_seed_marks.py",
+            "tests/seeds/test_citations.py",
+            "tests/seeds/test_former_slugs.py",
+        ),
     ),
     # The export sanitizer (safe_cell).
     "exports": Target(

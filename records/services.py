@@ -146,10 +146,12 @@ def edit_conflict(
         # Reference rows (countries, sectors) keep no history: the admin's log tells the rest.
         return _logged_changes(conflict, model, pk, since=None)
     history = model.history.filter(**{model._meta.pk.attname: pk}).select_related("history_user")
-    newer = list(history.filter(version__gt=seen_version).order_by("history_date", "history_id"))
-    base = (
-        history.filter(version__lte=seen_version).order_by("-history_date", "-history_id").first()
-    )
+    # In the order they were saved, told apart by id when two share a time; a record has
+    # few versions, and a conflict is rare.
+    saves = sorted(history, key=lambda row: (row.history_date, row.history_id))
+    newer = [row for row in saves if row.version > seen_version]
+    older = [row for row in saves if row.version <= seen_version]
+    base = older[-1] if older else None
     for row in newer:
         author = _history_author(row)
         if author not in conflict.authors:

@@ -149,6 +149,44 @@ def test_the_changed_at_is_the_newest_save(users):
     assert [(c.field, c.new) for c in conflict.changes] == [("name", "Second")]
 
 
+def test_saves_are_told_in_the_order_of_their_time_not_their_id(users):
+    record = person()
+    seen = record.version
+    save_as(record, users["bob"], name="Saved by Bob")
+    save_as(record, users["carol"], name="Saved by Carol")
+    bobs, carols = record.history.filter(version__gt=seen).order_by("history_id")
+    # Carol's row was written last but bears the earlier time (a clock set back).
+    type(carols).objects.filter(pk=carols.pk).update(
+        history_date=bobs.history_date - dt.timedelta(seconds=1)
+    )
+
+    conflict = edit_conflict(model=Person, pk=record.pk, seen_version=seen)
+
+    assert conflict.authors == ["carol", "bob"]
+    assert conflict.changed_at == bobs.history_date
+    assert [(c.field, c.new) for c in conflict.changes] == [("name", "Saved by Bob")]
+
+
+def test_reading_a_conflict_costs_the_same_for_any_number_of_authors(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    model = get_user_model()
+    more = [model.objects.create_user(f"user{n}", password="x" * 20) for n in range(3)]
+
+    def queries(authors) -> int:
+        record = person(slug=f"p-{len(authors)}")
+        seen = record.version
+        for number, author in enumerate(authors):
+            save_as(record, author, name=f"Name {number}")
+        with CaptureQueriesContext(connection) as captured:
+            conflict = edit_conflict(model=Person, pk=record.pk, seen_version=seen)
+        assert len(conflict.authors) == len(authors)
+        return len(captured)
+
+    assert queries([users["bob"], *more]) == queries([users["bob"]])
+
+
 def test_the_admin_log_since_the_seen_version_tells_about_the_lists_beside(users):
     bob, carol = users["bob"], users["carol"]
     record = person()

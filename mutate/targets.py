@@ -94,6 +94,10 @@ TARGETS: dict[str, Target] = {
     # by tests/config/test_readme_numbers.py and tests/config/test_settings.py.
     "settings": Target(
         "config/settings.py",
-        ("tests/config/test_settings.py", "tests/config/test_readme_numbers.py"),
+        (
+            "tests/config/test_settings_helpers.py",
+            "tests/config/test_settings.py",
+            "tests/config/test_readme_numbers.py",
+        ),
     ),
 }

@@ -631,7 +631,8 @@ class Generator:
         """Commissions and councils of the densest pairs, which then meet in numbered sessions."""
         table = self.writer.table(
             Body,
-            "id seeded analyst_edited slug status created_at updated_at version name kind summary",
+            "id seeded analyst_edited slug status created_at updated_at version name aliases "
+            "kind summary",
         )
         members = self.writer.table(Body.members.through, "id body_id country_id")
         self.bodies: list[tuple[int, str, tuple[int, int]]] = []
@@ -655,6 +656,7 @@ class Generator:
                 updated,
                 1,
                 name,
+                "[]",
                 kind,
                 summary,
             )

@@ -194,7 +194,7 @@ def word_matches(model: type[Model], term: Term, *, using: str, viewer, drafts: 
     for path in getattr(model, "search_related", ()):
         related = model._meta.get_field(path).related_model
         # By their names only: a body's summary or a person's quotes are not the meeting's.
-        named = related.objects.using(using).filter(name_words(related, word))
+        named = related.objects.using(using).filter(name_words(related, term))
         if hasattr(named, "visible_to"):
             named = named.visible_to(viewer)
         found |= Q(pk__in=model.objects.using(using).filter(**{f"{path}__in": named}).values("pk"))
@@ -210,17 +210,31 @@ def word_matches(model: type[Model], term: Term, *, using: str, viewer, drafts: 
     return found
 
 
-def name_words(model: type[Model], word: str) -> Q:
-    """Rows with a word of their names (`search_names`) beginning with `word`, as the word
-    indexes match; in a list of names (aliases), anywhere in one."""
+def name_words(model: type[Model], term: Term) -> Q:
+    """Rows with a word of their names (`search_names`) matching the term as the word indexes
+    match it: beginning with it, or for a short word, equal to it; in a list of names
+    (aliases), anywhere in one."""
+    word = term.word
     query = Q()
     for name in getattr(model, "search_names", ("name",)):
         if model._meta.get_field(name).get_internal_type() == "JSONField":
             query |= Q(**{f"{name}__icontains": word})
             continue
         for before in ("", " ", "-", "–", "("):
-            lookup = "istartswith" if not before else "icontains"
-            query |= Q(**{f"{name}__{lookup}": f"{before}{word}"})
+            if term.prefix:
+                lookup = "istartswith" if not before else "icontains"
+                query |= Q(**{f"{name}__{lookup}": f"{before}{word}"})
+                continue
+            for after in ("", " ", "-", "–", ")", ",", "."):
+                whole = f"{before}{word}{after}"
+                if not before and not after:
+                    query |= Q(**{f"{name}__iexact": word})
+                elif not before:
+                    query |= Q(**{f"{name}__istartswith": whole})
+                elif not after:
+                    query |= Q(**{f"{name}__iendswith": whole})
+                else:
+                    query |= Q(**{f"{name}__icontains": whole})
     return query
 
 

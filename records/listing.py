@@ -290,7 +290,8 @@ def picker_choices(model, value_field: str, viewer, selected: list[str]) -> list
     rows = rows.order_by(names, value_field).values_list(value_field, names)
     key = cache.versioned_key("picker", model._meta.label, value_field, audience(viewer))
     options = cache.remembered(key, lambda: list(rows[:PICKER_LIMIT]))
-    missing = set(selected) - {value for value, _ in options}
+    # A value no record can have (a NUL, which PostgreSQL refuses to compare) is not looked up.
+    missing = {value for value in selected if "\x00" not in value} - {v for v, _ in options}
     if missing:
         options = [*options, *rows.filter(**{f"{value_field}__in": missing})]
     return options

@@ -165,7 +165,8 @@ def edit_conflict(
             delta = latest.diff_against(base)
             for change in delta.changes:
                 model_field = model._meta.get_field(change.field)
-                labels = dict(model_field.flatchoices) if model_field.choices else {}
+                # Empty for a field without choices: its values are shown as they are.
+                labels = dict(model_field.flatchoices)
                 old, new = labels.get(change.old, change.old), labels.get(change.new, change.new)
                 conflict.changes.append(
                     FieldChange(str(model_field.verbose_name), _display(old), _display(new))

@@ -194,7 +194,7 @@ def word_matches(model: type[Model], term: Term, *, using: str, viewer, drafts: 
     for path in getattr(model, "search_related", ()):
         related = model._meta.get_field(path).related_model
         # By their names only: a body's summary or a person's quotes are not the meeting's.
-        named = related.objects.using(using).filter(name_words(related, term))
+        named = related.objects.using(using).filter(names_matching(related, term))
         if hasattr(named, "visible_to"):
             named = named.visible_to(viewer)
         found |= Q(pk__in=model.objects.using(using).filter(**{f"{path}__in": named}).values("pk"))
@@ -210,7 +210,7 @@ def word_matches(model: type[Model], term: Term, *, using: str, viewer, drafts: 
     return found
 
 
-def name_words(model: type[Model], term: Term) -> Q:
+def names_matching(model: type[Model], term: Term) -> Q:
     """Rows with a word of their names (`search_names`) matching the term as the word indexes
     match it: beginning with it, or for a short word, equal to it; in a list of names
     (aliases), anywhere in one."""

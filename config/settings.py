@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a request waiting for a slot holds nothing else (PACTA_WORK_SLOTS).
+    "config.middleware.WorkSlotsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -306,6 +308,11 @@ PACTA_THROTTLE_CACHE = os.environ.get(
 )
 # Where the public dataset.json is kept, built once per data version (config/api.py).
 PACTA_DATASET_DIR = os.environ.get("PACTA_DATASET_DIR", str(BASE_DIR / "var" / "dataset"))
+# How many requests of one process do their work at once (config/middleware.py); the others
+# wait up to PACTA_SLOT_WAIT_SECONDS for a slot, then get 503. /healthz and static files
+# never wait. Run gunicorn with more threads than slots (docs/deploy.md). 0 turns it off.
+PACTA_WORK_SLOTS = int(os.environ.get("PACTA_WORK_SLOTS", "2"))
+PACTA_SLOT_WAIT_SECONDS = float(os.environ.get("PACTA_SLOT_WAIT_SECONDS", "30"))
 # How long a streamed download may wait for a client that reads nothing before it is dropped.
 PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"))
 # The longest a cached response, list count or facet count lives; any write invalidates

@@ -16,8 +16,10 @@ compare every export with the serializer fail, rather than the export silently d
 
 from __future__ import annotations
 
+import copy
 import operator
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
@@ -264,6 +266,15 @@ class RecordPlan:
     def instance(self, row: dict) -> Model:
         return self.model(**{column: row[column] for column in self.loaded})
 
+    def bound(self, computed: Mapping[str, Computed]) -> RecordPlan:
+        """This plan with its computed fields' functions taken from `computed` (a request's
+        own, when the plan is shared by a process's requests)."""
+        if not self.computed:
+            return self
+        plan = copy.copy(self)
+        plan.computed = {name: computed[name] for name in self.computed}
+        return plan
+
     # Building records ----------------------------------------------------------------------
 
     def record(self, row: dict, found: dict) -> dict | None:
@@ -358,6 +369,30 @@ class Relation:
                 groups[key].append(value)
             found[name] = groups
         return found
+
+
+class PlanCache:
+    """Plans shared by a process's requests and threads, at most `size` of them (the oldest
+    dropped first). A plan is read-only once built, so sharing one needs no lock; the lock
+    only keeps the bound."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.plans: dict[tuple, RecordPlan] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> RecordPlan | None:
+        return self.plans.get(key)
+
+    def put(self, key: tuple, plan: RecordPlan) -> None:
+        with self.lock:
+            while len(self.plans) >= self.size:
+                self.plans.pop(next(iter(self.plans)))
+            self.plans[key] = plan
+
+    def clear(self) -> None:
+        with self.lock:
+            self.plans.clear()
 
 
 def as_prefetch(lookup: str | Prefetch) -> Prefetch:

@@ -1,0 +1,47 @@
+"""The pickers write their <select> themselves (records/listing.Picker.render) for speed; what
+they write is what Django's own select templates write, but for the blank lines."""
+
+import re
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+
+from records.listing import MultiplePicker, Picker
+
+CHOICES = [
+    ("", "Any"),
+    ("kz", "Kazakhstan"),
+    ("a-b", 'Quotes " and <tags> & ampersands'),
+    ("safe", mark_safe("<b>already safe</b>")),
+    ("Group <g>", [("g1", "G & 1"), ("g2", "G2")]),
+]
+
+
+def djangos(widget, name, value, attrs):
+    base = forms.SelectMultiple if isinstance(widget, MultiplePicker) else forms.Select
+    rendered = base.render(widget, name, value, attrs)
+    return re.sub(r"\n\s*\n", "\n", rendered)
+
+
+@pytest.mark.parametrize("widget_class", [Picker, MultiplePicker])
+@pytest.mark.parametrize("value", ["kz", ["KZ", "g2"], ["a-b", "g2"], "", None, "missing"])
+def test_a_picker_writes_what_djangos_select_template_writes(widget_class, value):
+    widget = widget_class(
+        {"data-complete": "true", "disabled": True, "hidden": False},
+        choices=CHOICES,
+        search_url="/api/v1/countries/?a=1&b=2",
+        value_key="code",
+        label_key="name",
+    )
+    attrs = {"id": "id_country", "aria-describedby": "help-'x'"}
+    assert widget.render("country", value, attrs) == djangos(widget, "country", value, attrs)
+
+
+def test_a_selected_name_is_marked_and_text_is_escaped():
+    widget = Picker(choices=CHOICES)
+    html = widget.render("person", "a-b")
+    assert '<option value="a-b" selected>Quotes &quot; and &lt;tags&gt; &amp; ampersands' in html
+    assert "<b>already safe</b>" in html
+    assert html.startswith('<select name="person" class="picker"')
+    assert html.count("<option") == 6

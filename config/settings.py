@@ -271,7 +271,8 @@ CORS_ALLOW_CREDENTIALS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, reusing its Redis client (records/cache.RedisCache).
+        "BACKEND": "records.cache.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
 elif os.environ.get("CACHE_URL") == "dummy://":

@@ -104,14 +104,9 @@ REDIS_URL = os.environ.get("PACTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 @pytest.mark.required
 @pytest.mark.skipif(not redis_reachable(), reason=f"needs Redis at {REDIS_URL}")
 def test_with_redis_every_app_server_sees_one_version(settings):
-    from django.core.cache.backends.redis import RedisCache
+    from records.cache import RedisCache
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    settings.CACHES = {"default": {"BACKEND": "records.cache.RedisCache", "LOCATION": REDIS_URL}}
     cache.clear()
     try:
         mine = data_version()
@@ -124,6 +119,54 @@ def test_with_redis_every_app_server_sees_one_version(settings):
         assert other_server.get("pacta:data-version") == int(mine) + 2
     finally:
         cache.clear()
+
+
+@pytest.mark.required
+@pytest.mark.skipif(not redis_reachable(), reason=f"needs Redis at {REDIS_URL}")
+def test_the_redis_backend_makes_one_client_per_pool_and_threads_share_it():
+    import threading
+
+    from records.cache import RedisCache
+
+    backend = RedisCache(REDIS_URL, {})
+    client = backend._cache.get_client(write=True)
+    # One server: reads and writes share its pool, and so its client.
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client("any-key", write=True) is client
+    errors = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(50):
+                backend.set(f"pacta:test:{n}:{i}", i)
+                assert backend.get(f"pacta:test:{n}:{i}") == i
+        except Exception as error:  # reported below, with the thread's number
+            errors.append((n, error))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert backend.get_many([f"pacta:test:{n}:49" for n in range(8)]) == {
+            f"pacta:test:{n}:49": 49 for n in range(8)
+        }
+    finally:
+        backend.clear()
+
+
+def test_cache_url_redis_chooses_the_reusing_backend():
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ['DJANGO_DEBUG']='true'; os.environ['CACHE_URL']='redis://h:1/2';"
+        "from config import settings; print(settings.CACHES['default']['BACKEND'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "records.cache.RedisCache"
 
 
 # Hits cost no query ------------------------------------------------------------------------

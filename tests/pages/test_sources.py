@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from records.cache import bump_data_version
 from records.models import Citation, EditorialStatus, Source, TextUse
 from records.passages import marked as segments
 from summits.models import Country, Meeting, MeetingCountry
@@ -136,7 +137,7 @@ def test_a_draft_source_is_404_and_its_quotes_are_hidden(client, seeded):
 
 def test_the_source_list_has_year_and_publisher_facets(client, seeded):
     response = client.get(reverse("source-list"), {"year": 2024})
-    slugs = set(response.context["object_list"].values_list("slug", flat=True))
+    slugs = {source.slug for source in response.context["object_list"]}
     assert slugs == {
         "astana-2024-03-11-supreme-interstate-council-baku",
         "anadolu-2024-04-15-tokayev-yerevan-peace-treaty",
@@ -156,3 +157,31 @@ def test_a_hostile_country_name_in_the_network_stays_text(client, seeded):
     html = client.get(reverse("home")).content.decode()
     assert "<script>" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def listed_counts(client) -> dict[str, int]:
+    rows = client.get(reverse("source-list")).context["object_list"]
+    return {source.slug: source.citation_count for source in rows}
+
+
+def test_the_source_list_counts_each_pages_quotes_of_published_records_only(
+    client, admin_client, seeded
+):
+    source = Source.objects.get(slug=AZERTAC)
+    quotes = Citation.objects.filter(source=source)
+    meeting = Meeting.objects.get(slug=COUNCIL_2)
+    on_meeting = quotes.filter(
+        content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk
+    ).count()
+    assert on_meeting > 0
+    before = listed_counts(client)[AZERTAC]
+    assert before == quotes.count()
+    Meeting.objects.filter(pk=meeting.pk).update(status=EditorialStatus.DRAFT)
+    bump_data_version()  # as a save does; update() sends no signal
+    # The public count drops by the draft's quotes (its parts' quotes too); staff count all.
+    public = listed_counts(client)
+    assert public[AZERTAC] <= before - on_meeting
+    assert listed_counts(admin_client)[AZERTAC] == quotes.count()
+    # Every other source's count is what its quotes of published records make.
+    for slug, count in public.items():
+        assert count <= Citation.objects.filter(source__slug=slug).count()

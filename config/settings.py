@@ -300,6 +300,21 @@ CACHES["throttle"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "pacta_throttle",
 }
+# Summaries (per-year counts, partners, the network, facet counts: records/cache.summary) are
+# also kept in a database table, which outlives a flushed cache and a restarted process, and
+# a stale one is counted again in a background thread while the last count is shown.
+# PACTA_SUMMARY_CACHE empty keeps them in the cache only; PACTA_SUMMARY_REFRESH=request counts
+# a stale one in the request that asks for it. The test suite does both (its query counts).
+CACHES["summaries"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "pacta_summaries",
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
+PACTA_SUMMARY_CACHE = os.environ.get("PACTA_SUMMARY_CACHE", "summaries")
+PACTA_SUMMARY_REFRESH = os.environ.get("PACTA_SUMMARY_REFRESH", "background")
+if PACTA_SUMMARY_REFRESH not in ("background", "request"):
+    raise ImproperlyConfigured("PACTA_SUMMARY_REFRESH is 'background' or 'request'.")
+PACTA_SUMMARY_SECONDS = int(os.environ.get("PACTA_SUMMARY_SECONDS", str(7 * 24 * 3600)))
 # Public pages an anonymous client may ask for (config/middleware.py), counted like the API's
 # rate; empty turns the limit off.
 PACTA_HTML_ANON_RATE = os.environ.get("PACTA_HTML_ANON_RATE", "300/minute")

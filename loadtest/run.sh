@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make loadtest`: 200 researchers for 60 s against gunicorn on 127.0.0.1, on the seeded data
-# plus 20,000 generated meetings. Fails if any request failed. See loadtest/README.md.
+# plus 100,000 generated meetings, while analysts save a few times a minute (loadtest/saves.py).
+# Fails if any request failed. See loadtest/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,9 +10,12 @@ USERS=${LOADTEST_USERS:-200}
 SPAWN_RATE=${LOADTEST_SPAWN_RATE:-50}
 RUN_TIME=${LOADTEST_RUN_TIME:-60s}
 export LOADTEST_WAIT=${LOADTEST_WAIT:-1,3}
-MEETINGS=${LOADTEST_MEETINGS:-20000}
-WORKERS=${LOADTEST_WORKERS:-4}
-THREADS=${LOADTEST_THREADS:-4}
+MEETINGS=${LOADTEST_MEETINGS:-100000}
+WORKERS=${LOADTEST_WORKERS:-3}
+THREADS=${LOADTEST_THREADS:-8}
+export LOADTEST_SAVES_PER_MINUTE=${LOADTEST_SAVES_PER_MINUTE:-3}
+# Saves must reach every worker's cache: a shared one (flushed below, so the run starts cold).
+export CACHE_URL=${LOADTEST_CACHE_URL:-redis://127.0.0.1:6379/2}
 PORT=${LOADTEST_PORT:-8311}
 DB=${LOADTEST_DB:-bench/data/loadtest.sqlite3}
 HOST="http://127.0.0.1:$PORT"
@@ -37,12 +41,18 @@ if [ "$("$BIN/python" manage.py shell -v 0 -c 'from summits.models import Meetin
     "$BIN/python" manage.py generate_data --meetings "$MEETINGS" --seed 0
 fi
 
+if [[ "$CACHE_URL" == redis://* ]]; then
+    "$BIN/python" -c 'import os, redis; redis.Redis.from_url(os.environ["CACHE_URL"]).flushdb()'
+fi
+
 "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" \
     --workers "$WORKERS" --worker-class gthread --threads "$THREADS" --timeout 30 \
     --log-level warning --error-logfile "$OUT-gunicorn.log" &
 GUNICORN=$!
-# Always stop the server, whatever happens below.
-trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
+"$BIN/python" loadtest/saves.py > "$OUT-saves.log" 2>&1 &
+SAVES=$!
+# Always stop the server and the analysts, whatever happens below.
+trap 'kill "$SAVES" "$GUNICORN" 2>/dev/null || true; wait "$SAVES" "$GUNICORN" 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 60); do
     curl -fsS "$HOST/healthz" >/dev/null 2>&1 && break
@@ -54,8 +64,12 @@ status=0
 "$BIN/locust" -f loadtest/locustfile.py --headless --host "$HOST" \
     --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$RUN_TIME" --stop-timeout 10 \
     --csv "$OUT" --only-summary --loglevel WARNING || status=$?
-"$BIN/python" loadtest/summarize.py "$OUT" "users=$USERS wait=${LOADTEST_WAIT}s spawn_rate=$SPAWN_RATE run_time=$RUN_TIME meetings=$MEETINGS gunicorn=${WORKERS}x${THREADS} database=${DATABASE_URL%%:*}" \
+"$BIN/python" loadtest/summarize.py "$OUT" "users=$USERS wait=${LOADTEST_WAIT}s spawn_rate=$SPAWN_RATE run_time=$RUN_TIME meetings=$MEETINGS gunicorn=${WORKERS}x${THREADS} database=${DATABASE_URL%%:*} saves=${LOADTEST_SAVES_PER_MINUTE}/min cache=${CACHE_URL%%:*}" \
     > "$OUT.md"
+kill "$SAVES" 2>/dev/null || true
+wait "$SAVES" 2>/dev/null || true
+echo "" >> "$OUT.md"
+echo "Analysts: $(tail -n 1 "$OUT-saves.log")" >> "$OUT.md"
 cat "$OUT.md"
 # locust exits non-zero when any request failed; so does this target.
 exit "$status"

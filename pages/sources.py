@@ -4,10 +4,10 @@ pages sit above the domain apps and read the registry of kinds."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -48,42 +48,37 @@ class SourceListView(FacetedListView):
         # and each facet, 1.8 s per query (docs/scaling.md).
         context = super().get_context_data(**kwargs)
         rows = list(context["object_list"])
-        quotes = Citation.objects.filter(source__in=[row.pk for row in rows]).order_by()
-        cited = list(quotes.values_list("source", "content_type", "object_id"))
+        quotes = Citation.objects.filter(source__in=[row.pk for row in rows])
         if not sees_drafts(self.request.user):
-            shown = published_targets({(kind, pk) for _, kind, pk in cited})
-            cited = [quote for quote in cited if quote[1:] in shown]
-        counts = Counter(source for source, _, _ in cited)
+            quotes = quotes.filter(of_published_records())
+        counts = dict(
+            quotes.order_by().values("source").annotate(n=Count("pk")).values_list("source", "n")
+        )
         for row in rows:
-            row.citation_count = counts[row.pk]
+            row.citation_count = counts.get(row.pk, 0)
         context["object_list"] = rows
         return context
 
 
-def published_targets(targets: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Of (content type id, object id) pairs that quotes support, those the public may see:
-    published records, and parts of published records. One query per kind among them."""
+def of_published_records() -> Q:
+    """Quotes supporting a published record or a part of one, as a condition checked per
+    quote (an EXISTS on the record's row): a condition over every published record's id was
+    1.4 s for a page's 500 quotes at 100,000 meetings, this is a few milliseconds."""
     from django.contrib.contenttypes.models import ContentType
 
-    by_kind: dict[int, set[int]] = defaultdict(set)
-    for kind, pk in targets:
-        by_kind[kind].add(pk)
-    counted = {kind.model for kind in registry.kinds()} | {
+    models = [kind.model for kind in registry.kinds()] + [
         part.model for part in registry.registry.parts_by_model.values() if part.seed_collection
-    }
-    shown = set()
-    for kind, pks in by_kind.items():
-        model = ContentType.objects.get_for_id(kind).model_class()
-        if model not in counted:
-            continue
+    ]
+    cited = Q(pk__in=[])
+    for model in models:
         part = registry.part(model)
         if part is not None:
             published = model.objects.filter(**published_lookup(part.owner))
         else:
             published = model.objects.visible_to(False)
-        found = published.filter(pk__in=pks).values_list("pk", flat=True)
-        shown.update((kind, pk) for pk in found)
-    return shown
+        supported = published.filter(pk=OuterRef("object_id"))
+        cited |= Q(Exists(supported), content_type=ContentType.objects.get_for_model(model))
+    return cited
 
 
 @dataclass

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -36,6 +39,8 @@ from django.utils.cache import get_conditional_response
 
 from records.registry import registry
 from records.visibility import audience
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pacta:data-version"
 LOCAL_VERSION_SECONDS = 10
@@ -147,38 +152,111 @@ def remembered(key: str, compute: Callable[[], object]):
 
 
 def recent(
-    key: str, compute: Callable[[], object], stale_seconds: int
+    key: str, compute: Callable[[], object], stale_seconds: int, *, durable: bool = False
 ) -> tuple[object, float | None]:
     """The value under `key` (a key without the data version) if it was computed at the
     current data version, or, after a write, while it is younger than `stale_seconds`;
     otherwise `compute()` stored there with its version and time. Each value lives at most
-    `response_seconds()` whatever happens.
+    `response_seconds()` in the cache whatever happens.
+
+    A `durable` value (a summary) is also kept in the summary store (PACTA_SUMMARY_CACHE, a
+    database table by default), which outlives a flushed cache and a restarted process; and
+    when it is older than its grace, it is still returned while it is computed again in the
+    background (PACTA_SUMMARY_REFRESH), so that no visitor waits for a GROUP BY over every
+    row but the very first.
 
     The second value is None when the first is current, else the time its grace ends: a
     page showing it must not be cached beyond that (AnonymousPageCacheMiddleware)."""
     version = data_version()
     stored = cache.get(key)
+    store = summary_store() if durable else None
+    if stored is None and store is not None:
+        stored = store.get(key)
+        if stored is not None:
+            cache.set(key, stored, response_seconds())
     if stored is not None:
         stored_version, computed_at, value = stored
         if stored_version == version:
             return value, None
         if time.time() - computed_at < stale_seconds:
             return value, computed_at + stale_seconds
+        if durable and refresh_later(key, compute):
+            return value, time.time() + REFRESH_SECONDS
+    return computed(key, compute, version, store), None
+
+
+def computed(key: str, compute: Callable[[], object], version: str, store) -> object:
     value = compute()
-    cache.set(key, (version, time.time(), value), response_seconds())
-    return value, None
+    entry = (version, time.time(), value)
+    cache.set(key, entry, response_seconds())
+    if store is not None:
+        store.set(key, entry, settings.PACTA_SUMMARY_SECONDS)
+    return value
+
+
+def summary_store():
+    """Where summaries outlive the cache: the CACHES alias PACTA_SUMMARY_CACHE, or none."""
+    alias = settings.PACTA_SUMMARY_CACHE
+    return caches[alias] if alias else None
+
+
+# A page showing a summary being computed again is cached this long at most.
+REFRESH_SECONDS = 5
+# Summaries waiting to be computed again, per process; past this, a stale one is recomputed
+# by the request that asks for it, as without background refreshes.
+REFRESH_QUEUE = 50
+_refreshing: set[str] = set()
+_refresh_lock = threading.Lock()
+
+
+@functools.cache
+def refresher() -> ThreadPoolExecutor:
+    # One thread: refreshes are GROUP BYs that would only compete with each other and with
+    # the requests for the cores.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pacta-summaries")
+
+
+def refresh_later(key: str, compute: Callable[[], object]) -> bool:
+    """Compute the summary again in this process's background thread; False when refreshes
+    are off (PACTA_SUMMARY_REFRESH=request) or the queue is full. True also when it is
+    already queued."""
+    if settings.PACTA_SUMMARY_REFRESH != "background":
+        return False
+    with _refresh_lock:
+        if key in _refreshing:
+            return True
+        if len(_refreshing) >= REFRESH_QUEUE:
+            return False
+        _refreshing.add(key)
+    store = summary_store()
+
+    def run() -> None:
+        try:
+            computed(key, compute, data_version(), store)
+        except Exception:
+            logger.exception("refreshing a summary failed; the next request will retry")
+        finally:
+            with _refresh_lock:
+                _refreshing.discard(key)
+            # The thread's own database connection, opened by the refresh.
+            connections.close_all()
+
+    refresher().submit(run)
+    return True
 
 
 def summary(request: HttpRequest, kind: str, parts: tuple, compute: Callable[[], object]):
     """An aggregate over many rows shown on a page (per-year counts, partners, the network):
     computed once per data version for each audience and `parts`, and after a write kept for
     up to PACTA_FACET_STALE_SECONDS like the facets, so that while analysts save it is
-    recounted at most that often. A page showing a stale one is cached only until its grace
+    recounted at most that often; past that, recounted in the background while the last
+    count is shown (`recent`). A page showing a stale one is cached only until its grace
     ends."""
     value, stale_until = recent(
         unversioned_key(f"summary-{kind}", audience(request.user), *parts),
         compute,
         settings.PACTA_FACET_STALE_SECONDS,
+        durable=True,
     )
     if stale_until is not None:
         earliest = getattr(request, "stale_counts_until", stale_until)

@@ -30,7 +30,8 @@ PAGE_QUERIES = {
     "bodies": 8,
     "persons": 6,
     "organizations": 7,
-    "sources": 6,
+    # and one for the page's quote counts (pages/sources.py)
+    "sources": 7,
 }
 PAGE_ROUTES = {
     "meetings": "meeting-list",

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that a request waiting for a slot holds nothing else (PACTA_WORK_SLOTS).
     "config.middleware.WorkSlotsMiddleware",
+    # The data version read once per request (records/cache.py).
+    "records.cache.DataVersionScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -24,8 +24,9 @@ import logging
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -72,14 +73,39 @@ def shared_cache() -> bool:
     return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
+# Inside a request (DataVersionScopeMiddleware), the version read once: a list page asked for
+# it fourteen times, each a round trip to Redis. A write in the request forgets it.
+_request_scope: ContextVar[dict | None] = ContextVar("pacta_data_version", default=None)
+
+
 def data_version() -> str:
+    scope = _request_scope.get()
+    if scope is not None and "version" in scope:
+        return scope["version"]
     value = cache.get(VERSION_KEY)
     if value is None:
         # A fresh start (or an evicted key): a time-based value, so a version is never
         # reused and no entry computed before the restart can be mistaken for current.
         cache.add(VERSION_KEY, time.time_ns(), timeout=version_seconds())
         value = cache.get(VERSION_KEY, time.time_ns())
+    if scope is not None:
+        scope["version"] = str(value)
     return str(value)
+
+
+class DataVersionScopeMiddleware:
+    """Each request reads the data version once, and sees one version throughout (a save in
+    another process during the request counts from the next request on)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_scope.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_scope.reset(token)
 
 
 def version_seconds() -> int | None:
@@ -87,6 +113,9 @@ def version_seconds() -> int | None:
 
 
 def bump_data_version() -> None:
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pop("version", None)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or it expired): any new one invalidates

@@ -372,3 +372,58 @@ def test_list_page_counts_follow_a_write(client, seeded):
     before = client.get(url).context["paginator"].count
     Meeting.objects.filter(kind="summit").first().delete()
     assert client.get(url + "&ordering=-date").context["paginator"].count == before - 1
+
+
+# One data version per request ----------------------------------------------------------
+
+
+class CountingVersionReads:
+    def __init__(self, monkeypatch):
+        import records.cache as pacta_cache
+
+        self.reads = 0
+        real = pacta_cache.cache
+
+        counter = self
+
+        class Counting:
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+            def get(self, key, *args, **kwargs):
+                if key == VERSION_KEY:
+                    counter.reads += 1
+                return real.get(key, *args, **kwargs)
+
+        monkeypatch.setattr(pacta_cache, "cache", Counting())
+
+
+def test_a_list_page_reads_the_data_version_once(client, seeded, monkeypatch):
+    data_version()  # made now, as any earlier request would have made it
+    counted = CountingVersionReads(monkeypatch)
+    response = client.get("/meetings/?country=AZ&year=2024")
+    assert response.status_code == 200
+    assert counted.reads == 1
+
+
+def test_a_write_in_the_request_is_seen_by_the_rest_of_it(seeded):
+    from django.test import RequestFactory
+
+    from records.cache import DataVersionScopeMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(data_version())
+        assert data_version() == seen[0]  # read once
+        bump_data_version()
+        seen.append(data_version())
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    DataVersionScopeMiddleware(view)(RequestFactory().get("/"))
+    assert int(seen[1]) == int(seen[0]) + 1
+    # Outside a request every call reads the cache: a write elsewhere is seen at once.
+    cache.incr(VERSION_KEY)
+    assert int(data_version()) == int(seen[1]) + 1

@@ -72,9 +72,11 @@ TARGETS: dict[str, Target] = {
     ),
     # The seed's respect for analysts' marks: the sync engine that keeps, updates or skips
     # each field and list (seeds/load.py only maps records.yaml onto the models).
+    # Its own tests come first: the engine called directly on an unseeded database.
     "seed-marks": Target(
         "seeds/sync.py",
         (
+            "tests/seeds/test_sync_engine.py",
             "tests/seeds/test_load.py",
             "tests/admin/test_seed_marks.py",
             "tests/seeds/test_citations.py",

@@ -25,7 +25,7 @@ from seeds.sync import (
     messages_of,
     plain,
 )
-from summits.models import Body, Country, Meeting, MeetingCountry, Person
+from summits.models import Body, Country, Meeting, MeetingCountry, MeetingPerson, Person
 
 TEXT = "Astana, May 1. The leaders met. They signed the treaty. The leaders met again."
 
@@ -60,8 +60,9 @@ def test_canonical_order_is_by_json_whatever_the_insertion_order():
         {"z": 1, "a": dt.date(2024, 1, 2)},
     ]
     assert canonical(list(reversed(items))) == canonical(items)
-    # Keys sorted: {"a": …} before {"b": …} whatever the order of each dict's keys.
-    assert canonical([{"b": 1, "a": 2}, {"a": 1, "b": 2}]) == [{"a": 1, "b": 2}, {"b": 1, "a": 2}]
+    # Keys sorted: {"a": 2, …} before {"a": 3, …} whatever the order of each dict's keys.
+    assert canonical([{"b": 1, "a": 2}, {"a": 3, "b": 0}]) == [{"b": 1, "a": 2}, {"a": 3, "b": 0}]
+    assert canonical([{"a": 3, "b": 0}, {"b": 1, "a": 2}]) == [{"b": 1, "a": 2}, {"a": 3, "b": 0}]
     assert canonical([]) == []
 
 
@@ -127,6 +128,57 @@ def engine(db):
     engine = SyncEngine({}, {}, logged.append)
     engine.logged = logged
     return engine
+
+
+def test_the_engine_keeps_what_it_was_given(db):
+    data, texts = {"persons": []}, {"s": "Text."}
+    engine = SyncEngine(data, texts, print)
+    assert engine.data is data
+    assert engine.texts is texts
+    assert engine.log is print
+    assert engine.report == SeedReport()
+    assert engine.by_slug == {}
+
+
+class Refusing:
+    def full_clean(self):
+        raise ValidationError({"name": ["Blank.", "Short."], "slug": ["Taken."]})
+
+    def save(self):
+        raise AssertionError("an invalid record is not saved")
+
+
+def test_every_message_of_a_refused_record_is_told(engine):
+    with pytest.raises(SeedError) as refused:
+        engine.validated_save(Refusing(), "persons/ann")
+    assert str(refused.value) == "persons/ann: name: Blank. Short.; slug: Taken."
+
+
+def test_every_message_of_a_refused_list_is_told(engine):
+    def refuse(obj):
+        raise ValidationError(["One.", "Two."])
+
+    with pytest.raises(SeedError) as refused:
+        engine.write_collection(None, Collection("offices", [], list, refuse), "persons/ann")
+    assert str(refused.value) == "persons/ann.offices: One.; Two."
+
+
+def test_the_report_counts_every_record_of_a_section(engine):
+    for slug in ("ann", "bob", "cid"):
+        engine.upsert("persons", Person, {"slug": slug}, {"name": slug.title()})
+    assert engine.report.created == Counter(persons=3)
+
+    again = SyncEngine({}, {}, print)
+    for slug, name in (("ann", "Ann"), ("bob", "Robert"), ("cid", "Cid"), ("dan", "Dan")):
+        again.upsert("persons", Person, {"slug": slug}, {"name": name})
+    assert again.report.created == Counter(persons=1)
+    assert again.report.updated == Counter(persons=1)
+    assert again.report.unchanged == Counter(persons=2)
+
+    third = SyncEngine({}, {}, print)
+    for slug in ("ann", "bob", "cid"):
+        third.upsert("persons", Person, {"slug": slug}, {"name": "Changed"})
+    assert third.report.updated == Counter(persons=3)
 
 
 def test_the_engine_knows_every_country_by_code(engine):
@@ -437,6 +489,43 @@ def test_a_through_row_is_validated(engine):
     assert str(refused.value).startswith("meetings/m.countries: role: ")
 
 
+def attendances(engine, items):
+    return engine.through(
+        "persons",
+        "attendances",
+        MeetingPerson,
+        "meeting",
+        items,
+        "person",
+        lambda slug: engine.get("persons", slug),
+        "person",
+    )
+
+
+def test_through_rows_of_records_without_a_code_are_told_by_slug(engine):
+    for slug in ("ann", "bob"):
+        engine.upsert("persons", Person, {"slug": slug}, {"name": slug.title()})
+    collection = attendances(engine, [{"person": "bob", "role": "mediator"}, {"person": "ann"}])
+    assert collection.desired == [["ann", "principal"], ["bob", "mediator"]]
+
+    meeting = engine.upsert(
+        "meetings", Meeting, {"slug": "m"}, {"title": "Summit", "kind": "summit"}, [collection]
+    )
+
+    assert collection.read(meeting) == collection.desired
+
+
+def test_through_rows_are_read_in_one_query(engine, django_assert_num_queries):
+    items = [{"country": code} for code in ("AZ", "KZ", "UZ")]
+    collection = participations(engine, items)
+    meeting = engine.upsert(
+        "meetings", Meeting, {"slug": "m"}, {"title": "Summit", "kind": "summit"}, [collection]
+    )
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    with django_assert_num_queries(1):
+        assert collection.read(meeting) == collection.desired
+
+
 # citations
 
 
@@ -574,6 +663,28 @@ def test_events_are_unchanged_when_read_back_and_rewritten_when_changed(engine, 
     treaty = document(third, [{**SIGNED, "note": "Later."}])
     assert [e.note for e in treaty.status_events.all()] == ["Later."]
     assert third.report.updated == Counter(documents=1)
+
+
+def test_an_events_basis_is_written_and_compared_as_the_seed_keeps_it(engine, source):
+    basis = {
+        "date": {"basis": "inferred", "reasoning": "From the dateline."},
+        "status": {"basis": "stated"},
+    }
+    treaty = document(engine, [{**SIGNED, "basis": basis}])
+
+    kept = {"date": {"basis": "inferred", "reasoning": "From the dateline."}}
+    assert treaty.status_events.get().basis == kept
+    collection = status_history(engine, [{**SIGNED, "basis": basis}])
+    assert collection.desired[0][0] == kept
+    assert collection.read(treaty) == collection.desired
+
+
+def test_an_invalid_event_is_refused(engine, source):
+    with pytest.raises(SeedError) as refused:
+        document(engine, [{"status": "ratified"}])
+    assert str(refused.value) == (
+        "documents/d.status_history: status: Value 'ratified' is not a valid choice."
+    )
 
 
 def test_no_events_read_as_an_empty_list(engine, source):

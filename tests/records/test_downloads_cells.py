@@ -213,6 +213,10 @@ def test_a_list_of_mixed_values_flattens_each():
     assert flat_cell(value) == "a;1;;true;false;x;b;c"
 
 
+def test_an_object_in_a_list_is_its_brief_even_when_shaped_like_a_basis():
+    assert flat_cell([{"city": {"basis": "stated"}}, "a"]) == '{"city": {"basis": "stated"}};a'
+
+
 def test_an_empty_list_is_an_empty_cell():
     assert flat_cell([]) == ""
 

@@ -31,6 +31,7 @@ from summits.models import Body, Country, Meeting, MeetingPerson, Organization, 
 
 DRAFT = EditorialStatus.DRAFT
 PUBLISHED = EditorialStatus.PUBLISHED
+QUERIES_TO_SHOW_THE_MEETINGS_DRAFTS = 57
 TEXT = "Astana, May 1. The leaders met in the hall. They signed the treaty. The plant opened."
 
 
@@ -227,6 +228,14 @@ def test_a_meeting_shows_its_drafts_and_theirs_in_the_registrys_order(world):
     ]
 
 
+def test_a_record_reached_again_is_not_looked_up_again(world, django_assert_num_queries):
+    # The published meeting is reached again from its draft document, package and project, the
+    # parent from nothing: each model's status is read once per step for what is new only.
+    shown_drafts([world.meeting])  # every content type in Django's cache
+    with django_assert_num_queries(QUERIES_TO_SHOW_THE_MEETINGS_DRAFTS):
+        shown_drafts([world.meeting])
+
+
 def test_published_records_are_not_shown_nor_followed(world):
     shown = shown_drafts([world.meeting])
     assert world.public_person not in shown
@@ -275,6 +284,14 @@ def test_an_article_cited_twice_by_one_record_lists_it_once(world):
         world.project,
         world.public_person,
     ]
+
+
+def test_an_article_cited_by_a_record_and_by_another_ones_part_lists_both(world):
+    # The step's quote comes first in the text, the related document's own after it.
+    cite(world.related, world.step_source, "The plant opened.")
+    records = article_records(world.step_source)
+    assert records[0] == world.step_source
+    assert sorted(records[1:], key=lambda record: record.pk) == [world.document, world.related]
 
 
 def test_an_uncited_article_is_itself_alone(world):

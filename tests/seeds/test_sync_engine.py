@@ -634,6 +634,11 @@ def test_events_are_written_with_their_dates_notes_and_quotes(engine, source):
     assert treaty.seeded["status_history"] == collection.desired
 
 
+def test_an_event_without_a_note_has_an_empty_one(engine, source):
+    treaty = document(engine, [{"status": "signed"}])
+    assert treaty.status_events.get().note == ""
+
+
 def test_event_keys_are_their_fields_in_name_order_then_their_quotes(engine, source):
     collection = status_history(engine, [SIGNED])
     assert collection.desired == [

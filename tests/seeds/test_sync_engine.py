@@ -417,6 +417,19 @@ def test_a_list_that_cannot_be_written_is_refused_with_its_label(engine):
     assert str(refused.value) == "bodies/c.countries: role: Two hosts."
 
 
+def test_a_changed_list_that_cannot_be_written_is_refused_with_its_label(engine):
+    engine.upsert("bodies", Body, {"slug": "c"}, {"name": "Council"}, [members(engine, "AZ")])
+
+    def refuse(obj):
+        raise ValidationError(["No such country."])
+
+    collection = Collection("members", ["KZ"], lambda obj: ["AZ"], refuse)
+    again = SyncEngine({}, {}, print)
+    with pytest.raises(SeedError) as refused:
+        again.upsert("bodies", Body, {"slug": "c"}, {"name": "Council"}, [collection])
+    assert str(refused.value) == "bodies/c.members: No such country."
+
+
 def test_a_collection_compares_as_is_by_default():
     collection = Collection("x", [], lambda obj: [], lambda obj: None)
     assert collection.as_seeded([1, 2], [3]) == [1, 2]

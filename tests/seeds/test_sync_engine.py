@@ -260,6 +260,15 @@ def test_a_changed_value_is_written_and_remembered(engine):
     assert again.report.kept == []
 
 
+def test_an_invalid_change_is_refused_with_the_records_label(engine):
+    engine.upsert("persons", Person, {"slug": "ann"}, {"name": "Ann"})
+
+    again = SyncEngine({}, {}, print)
+    with pytest.raises(SeedError) as refused:
+        again.upsert("persons", Person, {"slug": "ann"}, {"name": ""})
+    assert str(refused.value) == "persons/ann: name: This field cannot be blank."
+
+
 def test_an_analysts_change_is_kept_and_reported(engine):
     engine.upsert("persons", Person, {"slug": "ann"}, {"name": "Ann", "summary": "Old."})
     Person.objects.filter(slug="ann").update(summary="The analyst's.")

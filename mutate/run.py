@@ -4,6 +4,8 @@
     .venv/bin/python mutate/run.py locking         # one target
     PACTA_MUTATE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/pacta_mutate \\
         .venv/bin/python mutate/run.py locking     # and again on PostgreSQL (targets marked so)
+    PACTA_MUTATE_DATABASE_URL=... .venv/bin/python mutate/run.py --on-postgresql seed-marks
+                                                   # on PostgreSQL only, marked or not
 
 mutmut mutates a copy of the project (mutate/.work/<target>/), so the work tree is never
 touched and each target has its own configuration: only its module is mutated and only its
@@ -169,20 +171,27 @@ def main() -> int:
         action="store_true",
         help="only the PostgreSQL pass of the targets marked so (to run beside a SQLite pass)",
     )
+    parser.add_argument(
+        "--on-postgresql",
+        action="store_true",
+        help="run the targets named on PostgreSQL only, marked or not: the SQLite pass migrates "
+        "a test database for every mutant, most of a database test's mutant's time",
+    )
     arguments = parser.parse_args()
     names = arguments.targets or list(TARGETS)
     unknown = [name for name in names if name not in TARGETS]
     if unknown:
         parser.error(f"no such target: {', '.join(unknown)}")
     database_url = os.environ.get("PACTA_MUTATE_DATABASE_URL")
-    if arguments.postgresql_only and not database_url:
-        parser.error("--postgresql-only needs PACTA_MUTATE_DATABASE_URL")
+    for flag in ("postgresql_only", "on_postgresql"):
+        if getattr(arguments, flag) and not database_url:
+            parser.error(f"--{flag.replace('_', '-')} needs PACTA_MUTATE_DATABASE_URL")
     survived = 0
     for name in names:
         target = TARGETS[name]
-        if not arguments.postgresql_only:
+        if not (arguments.postgresql_only or arguments.on_postgresql):
             survived += len(run(name, target, None).get("survived", []))
-        if target.postgresql and database_url:
+        if (target.postgresql or arguments.on_postgresql) and database_url:
             survived += len(run(name, target, database_url).get("survived", []))
     print(f"== {survived} surviving mutants in all (details in {WORK.relative_to(ROOT)}/)")
     return 1 if survived else 0

@@ -48,6 +48,17 @@ TARGETS: dict[str, Target] = {
         ),
         postgresql=True,
     ),
+    # Publishing what belongs together: the drafts a record shows (_links, shown_drafts), an
+    # article's records, and publishing them in one go. The unseeded tests come first; the
+    # seeded ones (the draft world, the admin's action) only run for what they let through.
+    "publishing": Target(
+        "records/publishing.py",
+        (
+            "tests/records/test_publishing_links.py",
+            "tests/records/test_publishing.py",
+            "tests/admin/test_publish_together.py",
+        ),
+    ),
     "admin-locking": Target(
         "records/admin_base.py",
         (
@@ -61,19 +72,24 @@ TARGETS: dict[str, Target] = {
     ),
     # The seed's respect for analysts' marks: the sync engine that keeps, updates or skips
     # each field and list (seeds/load.py only maps records.yaml onto the models).
+    # Its own tests come first: the engine called directly on an unseeded database.
     "seed-marks": Target(
         "seeds/sync.py",
         (
+            "tests/seeds/test_sync_engine.py",
             "tests/seeds/test_load.py",
             "tests/admin/test_seed_marks.py",
             "tests/seeds/test_citations.py",
             "tests/seeds/test_former_slugs.py",
         ),
     ),
-    # The export sanitizer (safe_cell).
+    # The export cells: the sanitizer (safe_cell) and the flattening of lists, objects, quotes
+    # and dates into a cell. The database-free cell tests come first and kill a mutant in a
+    # second; the export tests (seeded) only run for what they let through.
     "exports": Target(
         "records/api/downloads.py",
         (
+            "tests/records/test_downloads_cells.py",
             "tests/config/test_readme_numbers.py",
             "tests/api/test_exports.py",
             "tests/config/test_exports.py",

@@ -150,9 +150,7 @@ def test_a_full_refresh_queue_recounts_in_the_request(settings, monkeypatch):
     assert recent("k", compute, 0, durable=True) == (2, None)
 
 
-def test_the_home_pages_summaries_are_read_from_their_table_after_a_flush(
-    client, seeded, stored
-):
+def test_the_home_pages_summaries_are_read_from_their_table_after_a_flush(client, seeded, stored):
     with CaptureQueriesContext(connection) as first:
         assert client.get("/").status_code == 200
     flush_keeping_the_version()

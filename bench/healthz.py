@@ -22,6 +22,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from run import BENCH_ENV  # noqa: E402
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
@@ -51,16 +54,10 @@ def main() -> None:
     parser.add_argument("--path", default="/countries/kz/")
     options = parser.parse_args()
     port = free_port()
+    # The benchmark's production settings, with no cache at all and the slots asked for.
     env = {
         **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-never-used-outside-bench-healthz",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_STATIC_MANIFEST": "false",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "PACTA_HTML_ANON_RATE": "100000000/second",
+        **BENCH_ENV,
         "CACHE_URL": "dummy://",
         "PACTA_WORK_SLOTS": str(options.slots),
     }

@@ -57,11 +57,17 @@ def wait_until(condition, limit: float = 5) -> None:
         time.sleep(0.01)
 
 
+def take_every_slot(view, middleware, path: str, results: list) -> list[threading.Thread]:
+    """Two requests inside the view, holding both slots until `view.release` is set."""
+    threads = [start(middleware, f"{path}?cb={n}", results) for n in range(2)]
+    wait_until(lambda: view.inside == 2)
+    return threads
+
+
 def test_the_health_check_answers_at_once_while_every_slot_is_taken(slots):
     view, middleware = slots
     results: list = []
-    threads = [start(middleware, f"/countries/kz/?cb={n}", results) for n in range(2)]
-    wait_until(lambda: view.inside == 2)
+    threads = take_every_slot(view, middleware, "/countries/kz/", results)
     started = time.monotonic()
     health = middleware(factory.get("/healthz"))
     static = middleware(factory.get("/static/css/pacta.css"))
@@ -76,8 +82,7 @@ def test_the_health_check_answers_at_once_while_every_slot_is_taken(slots):
 def test_a_third_request_waits_for_a_slot_and_gets_it_when_one_is_freed(slots):
     view, middleware = slots
     results: list = []
-    threads = [start(middleware, f"/meetings/?page={n}", results) for n in range(2)]
-    wait_until(lambda: view.inside == 2)
+    threads = take_every_slot(view, middleware, "/meetings/", results)
     third = start(middleware, "/meetings/?page=3", results)
     time.sleep(0.1)
     assert view.inside == 2  # the third waits outside
@@ -91,8 +96,7 @@ def test_a_third_request_waits_for_a_slot_and_gets_it_when_one_is_freed(slots):
 def test_a_request_that_waits_too_long_gets_503_with_retry_after(slots):
     view, middleware = slots
     results: list = []
-    threads = [start(middleware, f"/meetings/?page={n}", results) for n in range(2)]
-    wait_until(lambda: view.inside == 2)
+    threads = take_every_slot(view, middleware, "/meetings/", results)
     started = time.monotonic()
     page = middleware(factory.get("/meetings/"))
     api = middleware(factory.get("/api/v1/meetings/"))

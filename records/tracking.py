@@ -29,7 +29,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import SET_DEFAULT, SET_NULL, Max, Model
@@ -120,10 +120,36 @@ def one_hop(model: type[Model], pks: set[int]) -> Touched:
     return found
 
 
+def pointing_at(middle: type[Model], target: type[Model]) -> list[str]:
+    """The lookups from `middle` to `target` that the middle row holds itself (its foreign
+    keys and declared many-to-many): the rows that belong to or link a target row."""
+    return [
+        field.name
+        for field in middle._meta.get_fields()
+        if field.is_relation
+        and not field.auto_created
+        and not isinstance(field, GenericForeignKey | GenericRelation)
+        and field.related_model is target
+    ]
+
+
+def generic_relations(model: type[Model], target: type[Model]) -> list[str]:
+    """The generic relations from `model` to rows of `target` (a record's quotes)."""
+    return [
+        field.name
+        for field in model._meta.private_fields
+        if isinstance(field, GenericRelation) and field.related_model is target
+    ]
+
+
 def neighbours(model: type[Model], pks: set[int]) -> Touched:
     """Every resource whose JSON may show these rows of `model`: the rows themselves when
     they are records, records related to them, and records related to a row (a part, a link,
-    a quote) that is related to them (a meeting through its attendance of a person)."""
+    a quote) that points at them (a meeting through its attendance of a person).
+
+    The second hop goes only through rows that point at these: a row these point at and
+    others share (a meeting's sector) shows none of them, and following it would reach every
+    record of that sector at each save."""
     pks = {pk for pk in pks if pk is not None}
     found: Touched = defaultdict(set)
     if not pks:
@@ -136,15 +162,15 @@ def neighbours(model: type[Model], pks: set[int]) -> Touched:
         if middle in resources():
             continue
         rows = set()
-        for lookup in relations_to(middle, model):
+        for lookup in pointing_at(middle, model):
             rows |= set(
                 middle._default_manager.filter(**{f"{lookup}__in": pks}).values_list(
                     "pk", flat=True
                 )
             )
-        # The other way round too: a generic relation (a record's quotes) has no field on
-        # the quote's side to look it up by.
-        for lookup in relations_to(model, middle):
+        # A generic relation (a record's quotes) has no field on the quote's side to look it
+        # up by: it is read from the record's side.
+        for lookup in generic_relations(model, middle):
             rows |= set(model._default_manager.filter(pk__in=pks).values_list(lookup, flat=True))
         rows.discard(None)
         if rows:
@@ -315,20 +341,30 @@ def timestamped(model: type[Model]) -> bool:
 
 def reconcile(pending: Pending) -> None:
     candidates: Touched = defaultdict(set)
+    direct: Touched = defaultdict(set)
     for model, ids in pending.candidates.items():
         candidates[model] |= ids
+        direct[model] |= ids
     for model, ids in pending.touched.items():
+        if model in resources():
+            direct[model] |= ids
         for resource, found in neighbours(model, ids).items():
             candidates[resource] |= found
     pending.touched.clear()
     pending.candidates.clear()
     if candidates:
-        report(candidates)
+        report(candidates, direct=direct)
 
 
-def report(candidates: Touched, *, move_new: bool = False) -> list[Change]:
+def report(
+    candidates: Touched, *, direct: Touched | None = None, move_new: bool = False
+) -> list[Change]:
     """Compare each candidate's public JSON with the last reported one; write the changes,
-    move `updated_at` where the JSON changed, and walk on from every record that changed."""
+    move `updated_at` where the JSON changed, and walk on from every record that changed.
+
+    `direct` are the records the transaction wrote itself (all candidates when not given):
+    of the records the feed had never reported, only these are walked from."""
+    direct = candidates if direct is None else direct
     written: list[Change] = []
     with transaction.atomic():
         feed = lock_feed()
@@ -341,9 +377,14 @@ def report(candidates: Touched, *, move_new: bool = False) -> list[Change]:
             if not ids or model not in resources():
                 continue
             seen[model] |= ids
-            changed = compare(model, ids, now, written, move_new)
-            if changed:
-                for resource, found in neighbours(model, changed).items():
+            changed, first_seen = compare(model, ids, now, written, move_new)
+            # A record the feed had never reported and this transaction did not write is
+            # reported but not walked from: nothing says its JSON changed, and in a database
+            # loaded without a baseline (`record_changes`) every record is such, so walking on
+            # would reach all of them at one save.
+            walk = changed - (first_seen - direct.get(model, set()))
+            if walk:
+                for resource, found in neighbours(model, walk).items():
                     queue.append((resource, found - seen[resource]))
         purge(feed, now)
     return written
@@ -356,7 +397,8 @@ def lock_feed() -> ChangeFeed:
 
 def compare(
     model: type[Model], ids: set[int], now: dt.datetime, written: list, move_new: bool
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
+    """The records whose JSON changed, and of them those the feed had never reported."""
     kind = resources()[model]
     shown = representations(model, ids)
     states = {
@@ -364,6 +406,7 @@ def compare(
         for state in PublishedState.objects.filter(kind=kind, object_id__in=ids)
     }
     changed, moved = set(), set()
+    first_seen = {pk for pk in ids if pk not in states}
     for pk in sorted(ids):
         record, state = shown.get(pk), states.get(pk)
         if record is None:
@@ -404,7 +447,7 @@ def compare(
                 "stamp": str(record.get("updated_at") or ""),
             },
         )
-    return changed
+    return changed, first_seen & changed
 
 
 def note(kind: str, slug: str, action: str, now: dt.datetime) -> Change:

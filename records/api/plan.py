@@ -28,7 +28,7 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch
 from rest_framework import serializers
@@ -341,6 +341,9 @@ class Relation:
             self.match = f"{self.key}__{model._meta.pk.name}__in"
         self.columns: dict[str, None] = {}
         self.builders: list[tuple[str, Callable[[list[dict]], list]]] = []
+        # By database, number of ids and content type: a detail's one id, a page's, an
+        # export's chunk.
+        self.compiled = PlanCache(64)
 
     def add(self, name: str, field) -> None:
         """A field read from this relation: its records' values, or whole nested records."""
@@ -354,13 +357,7 @@ class Relation:
             self.builders.append((name, plan.build))
 
     def fetch(self, ids: list[int]) -> dict[str, dict[int, list]]:
-        queryset = self.queryset.prefetch_related(None)
-        if self.content_type is not None:
-            field_name, model, concrete = self.content_type
-            content_type = ContentType.objects.get_for_model(model, for_concrete_model=concrete)
-            queryset = queryset.filter(**{field_name: content_type})
-        columns = [column for column in self.columns if column != self.key]
-        rows = list(queryset.filter(**{self.match: ids}).values(self.key, *columns))
+        rows = self.rows(list(dict.fromkeys(ids)))
         keys = [row[self.key] for row in rows]
         found = {}
         for name, build in self.builders:
@@ -370,9 +367,93 @@ class Relation:
             found[name] = groups
         return found
 
+    def rows(self, ids: list[int]) -> list[dict]:
+        """The relation's rows for these (distinct) ids, by the SQL compiled for as many ids
+        the first time: the ORM takes longer to build and compile the query than the
+        database to answer it, for every record of every request."""
+        if not ids:
+            return []
+        content_type = None
+        if self.content_type is not None:
+            _, model, concrete = self.content_type
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=concrete)
+        # Where the queryset would read (its `.db`), without cloning it.
+        alias = self.queryset._db or router.db_for_read(
+            self.queryset.model, **self.queryset._hints
+        )
+        key = (alias, len(ids), content_type and content_type.pk)
+        compiled = self.compiled.get(key)
+        if compiled is not None and compiled is not NOT_COMPILED:
+            return compiled.rows(ids)
+        queryset = self.queryset.prefetch_related(None)
+        if content_type is not None:
+            queryset = queryset.filter(**{self.content_type[0]: content_type})
+        columns = [column for column in self.columns if column != self.key]
+        if compiled is None:
+            compiled = CompiledValues.compile(queryset, self.match, len(ids), self.key, columns)
+            self.compiled.put(key, compiled)
+            if compiled is not NOT_COMPILED:
+                return compiled.rows(ids)
+        return list(queryset.filter(**{self.match: ids}).values(self.key, *columns))
+
+
+class CompiledValues:
+    """A `.values()` query filtered on a list of n ids, compiled once: its SQL, where the ids
+    go among its parameters, its column names, and the compiler that converts its rows (dates
+    on SQLite, JSON), so that running it again is a cursor call."""
+
+    def __init__(self, compiler, sql: str, params: tuple, slots: list[int], names: list[str]):
+        self.compiler, self.sql, self.params = compiler, sql, list(params)
+        self.slots, self.names = slots, names
+        self.alias = compiler.using
+
+    @classmethod
+    def compile(
+        cls, queryset: QuerySet, match: str, count: int, *names: str | list[str]
+    ) -> CompiledValues | object:
+        """The query for `count` ids, or NOT_COMPILED when the ids cannot be told apart from
+        the other parameters in the compiled SQL (the caller then runs it through the ORM)."""
+        flat = [names[0], *names[1]]
+        # Distinct stand-ins no real parameter equals, found again among the parameters.
+        sentinels = [-7_340_000_000_001 - i for i in range(count)]
+        values = queryset.filter(**{match: sentinels}).values(*flat)
+        query = values.query
+        if query.extra_select:
+            return NOT_COMPILED
+        # The row's names as ValuesIterable gives them.
+        names = list(query.selected) if query.selected else [*query.values_select]
+        names += list(query.annotation_select) if not query.selected else []
+        compiler = query.get_compiler(values.db)
+        try:
+            sql, params = compiler.as_sql()
+        except Exception:  # an empty or unusual query: the ORM knows what to do with it
+            return NOT_COMPILED
+        where = {value: index for index, value in enumerate(params) if value in sentinels}
+        if len(where) != count or sum(value in sentinels for value in params) != count:
+            return NOT_COMPILED
+        return cls(compiler, sql, params, [where[value] for value in sentinels], names)
+
+    def rows(self, ids: list[int]) -> list[dict]:
+        params = self.params.copy()
+        for slot, value in zip(self.slots, ids, strict=True):
+            params[slot] = value
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            fetched = cursor.fetchall()
+        names = self.names
+        indexes = range(len(names))
+        return [
+            {names[i]: row[i] for i in indexes}
+            for row in self.compiler.results_iter(results=[fetched])
+        ]
+
+
+NOT_COMPILED = object()
+
 
 class PlanCache:
-    """Plans shared by a process's requests and threads, at most `size` of them (the oldest
+    """Plans (and a relation's compiled queries) shared by a process's requests and threads, at
+    most `size` of them (the oldest
     dropped first). A plan is read-only once built, so sharing one needs no lock; the lock
     only keeps the bound."""
 

@@ -52,14 +52,14 @@ def cold_cache():
 
     # The rendered pages' own in-process cache, where there is one (records/cache.page_cache).
     local = [caches["pages"]] if "pages" in settings.CACHES else []
-    # The API's record plans, kept per process (records/api/viewsets.PLANS): a test that
-    # changes a serializer or the settings gets plans of its own.
-    from records.api.viewsets import PLANS
+    # The API's record plans and base querysets, kept per process (records/api/viewsets): a
+    # test that changes a serializer or the settings gets plans of its own.
+    from records.api.viewsets import PLANS, QUERYSETS
 
-    for each in (cache, *local, PLANS):
+    for each in (cache, *local, PLANS, QUERYSETS):
         each.clear()
     yield
-    for each in (cache, *local, PLANS):
+    for each in (cache, *local, PLANS, QUERYSETS):
         each.clear()
 
 

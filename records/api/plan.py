@@ -87,6 +87,8 @@ class RecordPlan:
         self.pk = self.column(model._meta.pk.attname)
         self.relations: dict[str, Relation] = {}
         self.computed: dict[str, Computed] = {}
+        # A detail's own query by database and lookup (build_one), shared with bound copies.
+        self.details = PlanCache(8)
         self.hidden_unless_published = None
         if (
             isinstance(serializer, LinkSerializer)
@@ -304,6 +306,23 @@ class RecordPlan:
                 found[name] = compute(ids)
         return [self.record(row, found) for row in rows]
 
+    def build_one(self, queryset: QuerySet, lookup: str, value: str) -> list[dict | None]:
+        """The records of `queryset` whose `lookup` is `value` (a detail). The query is
+        compiled once per plan and database: the caller gives the same base queryset for
+        every request this plan serves, so only the value differs."""
+        alias = queryset.db
+        compiled = self.details.get((alias, lookup))
+        if compiled is None:
+            compiled = NOT_COMPILED
+            if isinstance(value, str):
+                stand_in = "pacta-lookup-stand-in-5b1e0c7d"
+                values = queryset.filter(**{lookup: stand_in}).prefetch_related(None)
+                compiled = CompiledValues.of(values.values(*self.columns), [stand_in])
+            self.details.put((alias, lookup), compiled)
+        if compiled is NOT_COMPILED or not isinstance(value, str):
+            return self.build(queryset.filter(**{lookup: value}))
+        return self.build(compiled.rows([value]))
+
     def records(self, queryset: QuerySet, *, chunk_size: int) -> Iterator[dict]:
         """Every record of the queryset, in its order, read a chunk at a time. Nothing is read
         before the first record is asked for."""
@@ -398,9 +417,9 @@ class Relation:
 
 
 class CompiledValues:
-    """A `.values()` query filtered on a list of n ids, compiled once: its SQL, where the ids
-    go among its parameters, its column names, and the compiler that converts its rows (dates
-    on SQLite, JSON), so that running it again is a cursor call."""
+    """A `.values()` query compiled once: its SQL, where the values it is run with go among
+    its parameters, its column names, and the compiler that converts its rows (dates on
+    SQLite, JSON), so that running it again is a cursor call."""
 
     def __init__(self, compiler, sql: str, params: tuple, slots: list[int], names: list[str]):
         self.compiler, self.sql, self.params = compiler, sql, list(params)
@@ -411,12 +430,18 @@ class CompiledValues:
     def compile(
         cls, queryset: QuerySet, match: str, count: int, *names: str | list[str]
     ) -> CompiledValues | object:
-        """The query for `count` ids, or NOT_COMPILED when the ids cannot be told apart from
-        the other parameters in the compiled SQL (the caller then runs it through the ORM)."""
+        """`queryset` filtered on a list of `count` ids (`match`: its `__in` lookup)."""
         flat = [names[0], *names[1]]
         # Distinct stand-ins no real parameter equals, found again among the parameters.
         sentinels = [-7_340_000_000_001 - i for i in range(count)]
-        values = queryset.filter(**{match: sentinels}).values(*flat)
+        return cls.of(queryset.filter(**{match: sentinels}).values(*flat), sentinels)
+
+    @classmethod
+    def of(cls, values: QuerySet, sentinels: list) -> CompiledValues | object:
+        """`values` compiled, with each of `sentinels` (distinct values made up to be told
+        apart from any other parameter) to be replaced by those given to rows(), in order; or
+        NOT_COMPILED when they are not each found once among its parameters (the caller then
+        runs the query through the ORM)."""
         query = values.query
         if query.extra_select:
             return NOT_COMPILED
@@ -428,8 +453,9 @@ class CompiledValues:
             sql, params = compiler.as_sql()
         except Exception:  # an empty or unusual query: the ORM knows what to do with it
             return NOT_COMPILED
-        where = {value: index for index, value in enumerate(params) if value in sentinels}
-        if len(where) != count or sum(value in sentinels for value in params) != count:
+        found = [index for index, value in enumerate(params) if value in sentinels]
+        where = {params[index]: index for index in found}
+        if len(found) != len(sentinels) or len(where) != len(sentinels):
             return NOT_COMPILED
         return cls(compiler, sql, params, [where[value] for value in sentinels], names)
 

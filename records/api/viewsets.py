@@ -13,10 +13,11 @@ from importlib import metadata
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -48,6 +49,8 @@ DATASET_FORMAT_VERSION = 1
 EXPORT_CHUNK_SIZE = 500
 # Plans per process: one per resource, action, audience and host, so a few dozen in use.
 PLANS = PlanCache(256)
+# The resources' base querysets (RecordViewSet.get_queryset).
+QUERYSETS = PlanCache(256)
 SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
@@ -153,9 +156,18 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_serializer_class()
 
     def get_queryset(self) -> QuerySet:
-        base = self.model.objects
-        qs = base.visible_to(self.request.user) if self.timestamped else base.all()
-        return self.with_relations(qs)
+        """What the viewer may see, with the relations the serializer shows. Made once per
+        process for each resource, action and audience, which is all it depends on (making
+        its prefetches was a quarter of an uncached detail's time); each request gets a clone,
+        so the shared one is never evaluated."""
+        key = (type(self), getattr(self, "action", None), self.staff)
+        shared = QUERYSETS.get(key)
+        if shared is None:
+            base = self.model.objects
+            qs = base.visible_to(self.staff) if self.timestamped else base.all()
+            shared = self.with_relations(qs)
+            QUERYSETS.put(key, shared)
+        return shared.all()
 
     def with_relations(self, qs: QuerySet) -> QuerySet:
         return qs
@@ -182,21 +194,23 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     # Last-Modified and the row count (`validators`) are cached per filters and version; an
     # anonymous JSON answer is cached whole under the ETag's key.
 
-    def validators(self, qs: QuerySet, lookup: str = "") -> dict:
-        """{"rows": count, "last": newest change as a whole-second timestamp or None}.
+    def validators(self, qs: QuerySet) -> dict:
+        """A list's {"rows": count, "last": newest change as a whole-second timestamp or None}.
 
-        A record's own change for a detail. For a list, the newest change among all the
-        records of its kind the viewer may see, whatever the filters: two index reads (the
-        `<model>_changes` index) instead of visiting every matching row for its MAX, which
-        cost most of a large list's count (docs/scaling.md). Like the MAX it
-        replaces, it does not move when a record is unpublished or deleted; the ETag does,
-        which is why clients are told to send If-None-Match."""
+        The newest change among all the records of its kind the viewer may see, whatever the
+        filters: two index reads (the `<model>_changes` index) instead of visiting every
+        matching row for its MAX, which cost most of a large list's count (docs/scaling.md).
+        Like the MAX it replaces, it does not move when a record is unpublished or deleted;
+        the ETag does, which is why clients are told to send If-None-Match."""
         if not self.timestamped:
             return {"rows": qs.order_by().count(), "last": None}
-        if lookup:
-            found = qs.order_by().aggregate(rows=Count("pk"), last=Max("updated_at"))
-            return {"rows": found["rows"], "last": whole_seconds(found["last"])}
         return {"rows": qs.order_by().count(), "last": self.newest_change()}
+
+    def last_change_of(self, record: dict) -> int | None:
+        """A detail's Last-Modified: its record's own `updated_at`, in whole seconds."""
+        if not self.timestamped or not record.get("updated_at"):
+            return None
+        return whole_seconds(parse_datetime(str(record["updated_at"])))
 
     def newest_change(self) -> int | None:
         key = cache.versioned_key("newest", self.model._meta.label, audience(self.request.user))
@@ -219,13 +233,13 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             audience(self.request.user),
         )
 
-    def validators_key(self, lookup: str = "") -> str:
+    def validators_key(self) -> str:
         skipped = {"page", "cursor", self.paginator.page_size_query_param, "format", "ordering"}
         return cache.versioned_key(
             "rows",
             self.model._meta.label,
             audience(self.request.user),
-            lookup,
+            "",
             cache.filter_params(self.request.query_params, skipped),
         )
 
@@ -252,16 +266,19 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
                 return self.stamp(not_modified, etag, timestamp)
             return self.stamp(HttpResponse(content, content_type=content_type), etag, timestamp)
         queryset = rows()
-        known = cache.remembered(
-            self.validators_key(lookup), lambda: self.validators(queryset, lookup)
-        )
-        if lookup and known["rows"] == 0:
-            raise exceptions.NotFound()
-        timestamp = known["last"]
+        built = None
+        if lookup:
+            # A detail's last change is its own row's: read with the record (its build raises
+            # NotFound when there is none), not counted by an aggregate query first.
+            built = build(queryset, None)
+            timestamp = self.last_change_of(built.data)
+        else:
+            known = cache.remembered(self.validators_key(), lambda: self.validators(queryset))
+            timestamp = known["last"]
         not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
             return self.stamp(not_modified, etag, timestamp)
-        response = self.stamp(build(queryset, known), etag, timestamp)
+        response = self.stamp(built or build(queryset, known), etag, timestamp)
         if self.cacheable():
 
             def store(rendered):
@@ -290,18 +307,14 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         value = self.lookup_value(kwargs[self.lookup_url_kwarg or self.lookup_field])
 
-        def build(matching, known):
-            records = self.page_records(matching)
-            if not records:  # deleted since its row was counted
+        def build(base, known):
+            records = self.plan(base).build_one(base, self.lookup_field, value)
+            if not records:
                 raise exceptions.NotFound()
             return Response(records[0])
 
         try:
-            return self.answer(
-                lambda: self.get_queryset().filter(**{self.lookup_field: value}),
-                f"{self.lookup_field}={value}",
-                build,
-            )
+            return self.answer(self.get_queryset, f"{self.lookup_field}={value}", build)
         except exceptions.NotFound:
             moved = self.moved(value)
             if moved is None:

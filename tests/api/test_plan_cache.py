@@ -6,7 +6,8 @@ import pytest
 
 from records.api import plan as plan_module
 from records.api.plan import PlanCache
-from records.api.viewsets import PLANS
+from records.api.viewsets import PLANS, QUERYSETS
+from summits.models import Meeting
 
 from .conftest import EXAMPLES, get_json
 
@@ -92,3 +93,23 @@ def test_the_plan_cache_keeps_at_most_its_size_dropping_the_oldest():
     assert plans.get(("c",)) == "c"
     plans.clear()
     assert plans.plans == {}
+
+
+def test_base_querysets_are_made_once_per_action_and_audience_and_never_evaluated(
+    seeded, client, admin_client
+):
+    draft = Meeting.objects.create(slug="a-draft-for-the-shared-queryset", title="A draft")
+    for _ in range(2):
+        public = get_json(client, "/api/v1/meetings/?page_size=100")
+        get_json(client, f"/api/v1/meetings/{EXAMPLES['meetings']}/")
+    staff = get_json(admin_client, "/api/v1/meetings/?page_size=100")
+    # list and retrieve for the public, list for staff: three, each made once.
+    assert sorted((key[1], key[2]) for key in QUERYSETS.plans) == [
+        ("list", False),
+        ("list", True),
+        ("retrieve", False),
+    ]
+    assert all(shared._result_cache is None for shared in QUERYSETS.plans.values())
+    assert draft.slug not in {record["slug"] for record in public["results"]}
+    assert draft.slug in {record["slug"] for record in staff["results"]}
+    get_json(client, f"/api/v1/meetings/{draft.slug}/", status=404)

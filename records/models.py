@@ -180,6 +180,11 @@ class Record(EditVersioned, SeedTracked):
 
     objects = RecordQuerySet.as_manager()
 
+    # Where a search matched, set on a list page's rows by ListView.with_snippets; every row's
+    # template reads it, and a missing attribute costs Django's templates a dir() of the
+    # instance for each row.
+    search_snippet = ""
+
     class Meta:
         abstract = True
 

@@ -1,12 +1,14 @@
 """The pickers write their <select> themselves (records/listing.Picker.render) for speed; what
 they write is what Django's own select templates write, but for the blank lines."""
 
+import copy
 import re
 
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
 
+from records import listing
 from records.listing import MultiplePicker, Picker
 
 CHOICES = [
@@ -18,18 +20,30 @@ CHOICES = [
 ]
 
 
+# Plain (value, name) pairs, as the pickers get them from the database: the quick path, with
+# the options escaped once per process (records/listing.option_lines).
+FLAT = [
+    ("", "Any"),
+    ("kz", "Kazakhstan"),
+    ("a-b", 'Quotes " and <tags> & ampersands'),
+    ("KZ", "Upper case"),
+    ("g2", "G2"),
+]
+
+
 def djangos(widget, name, value, attrs):
     base = forms.SelectMultiple if isinstance(widget, MultiplePicker) else forms.Select
     rendered = base.render(widget, name, value, attrs)
     return re.sub(r"\n\s*\n", "\n", rendered)
 
 
+@pytest.mark.parametrize("choices", [CHOICES, FLAT], ids=["groups", "flat"])
 @pytest.mark.parametrize("widget_class", [Picker, MultiplePicker])
 @pytest.mark.parametrize("value", ["kz", ["KZ", "g2"], ["a-b", "g2"], "", None, "missing"])
-def test_a_picker_writes_what_djangos_select_template_writes(widget_class, value):
+def test_a_picker_writes_what_djangos_select_template_writes(widget_class, value, choices):
     widget = widget_class(
         {"data-complete": "true", "disabled": True, "hidden": False},
-        choices=CHOICES,
+        choices=list(choices),
         search_url="/api/v1/countries/?a=1&b=2",
         value_key="code",
         label_key="name",
@@ -45,3 +59,15 @@ def test_a_selected_name_is_marked_and_text_is_escaped():
     assert "<b>already safe</b>" in html
     assert html.startswith('<select name="person" class="picker"')
     assert html.count("<option") == 6
+
+
+def test_plain_names_are_neither_normalized_again_nor_lost_by_a_copy(monkeypatch):
+    def refuse(value):
+        raise AssertionError("normalize_choices() called for plain (value, name) pairs")
+
+    monkeypatch.setattr(listing, "normalize_choices", refuse)
+    widget = Picker(choices=list(FLAT))
+    copied = copy.deepcopy(widget)
+    assert copied.choices == FLAT
+    assert copied.render("country", "kz") == widget.render("country", "kz")
+    assert '<option value="kz" selected>Kazakhstan</option>' in copied.render("country", "kz")

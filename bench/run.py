@@ -153,8 +153,22 @@ class Database:
         if info["generated_meetings"]:
             args.append("--replace")
         self.manage(*args)
+        if self.name == "postgres":
+            vacuum_pg_database(self.url)
         self.stamp.write_text(json.dumps(wanted))
         return self.probe()
+
+
+def vacuum_pg_database(url: str) -> None:
+    """VACUUM ANALYZE after the bulk load, as autovacuum leaves a table at rest: until the
+    visibility map is set, an index-only scan still reads every row it passes from the table
+    (a deep list page's OFFSET 61,650: 51 ms, 23 ms after)."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+    log(f"  [postgres] VACUUM (ANALYZE): {time.monotonic() - started:.1f} s")
 
 
 def create_pg_database(url: str) -> None:

@@ -12,7 +12,8 @@ digest stored when the feed last reported them (`PublishedState`). Where the JSO
 record's `updated_at` moves and a `Change` is written; a record that disappeared (unpublished
 or deleted) gets a `removed` change. A record whose JSON changed is walked in turn, so a chain
 of embeddings (a status event -> its document -> the meeting showing that document) is
-followed as far as the JSON really changes, and no further.
+followed as far as the JSON really changes, and no further. A record the feed had never
+reported (no digest yet) is reported, and walked from only when the transaction wrote it.
 
 The walk reads the ORM's relations and the registry only: no domain model is named here.
 Writes that bypass model signals (`queryset.update()`) are not seen; services and the admin

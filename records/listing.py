@@ -277,10 +277,9 @@ class Picker(forms.Select):
             and type(choice[1]) is str
             for choice in value
         ):
-            self._choices = self._flat = value
+            self._choices, self.plain_pairs = value, True
         else:
-            self._choices = normalize_choices(value)
-            self._flat = None
+            self._choices, self.plain_pairs = normalize_choices(value), False
 
     def render(self, name, value, attrs=None, renderer=None):
         """The same HTML as Django's select.html, written directly: its templates render each
@@ -305,10 +304,9 @@ class Picker(forms.Select):
             flag = " selected" if selected else ""
             return f'\n  <option value="{escaped(value)}"{flag}>{escaped(label)}</option>'
 
-        lines = option_lines(tuple(self.choices)) if self.choices is self._flat else None
-        if lines is not None:
+        if self.plain_pairs:
             # The same options as below, escaped once per process for each list of names.
-            for text, plain, selected_line in lines:
+            for text, plain, selected_line in option_lines(tuple(self.choices)):
                 selected = (self.allow_multiple_selected or not marked) and text in chosen
                 marked = marked or selected
                 parts.append(selected_line if selected else plain)

@@ -28,7 +28,7 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.models import Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch
 from rest_framework import serializers
@@ -396,11 +396,7 @@ class Relation:
         if self.content_type is not None:
             _, model, concrete = self.content_type
             content_type = ContentType.objects.get_for_model(model, for_concrete_model=concrete)
-        # Where the queryset would read (its `.db`), without cloning it.
-        alias = self.queryset._db or router.db_for_read(
-            self.queryset.model, **self.queryset._hints
-        )
-        key = (alias, len(ids), content_type and content_type.pk)
+        key = (self.queryset.db, len(ids), content_type and content_type.pk)
         compiled = self.compiled.get(key)
         if compiled is not None and compiled is not NOT_COMPILED:
             return compiled.rows(ids)
@@ -478,20 +474,19 @@ NOT_COMPILED = object()
 
 
 class PlanCache:
-    """Plans (and a relation's compiled queries) shared by a process's requests and threads, at
-    most `size` of them (the oldest
-    dropped first). A plan is read-only once built, so sharing one needs no lock; the lock
-    only keeps the bound."""
+    """Plans, compiled queries and base querysets shared by a process's requests and threads,
+    at most `size` of them (the oldest dropped first). Each is read-only once made, so sharing
+    one needs no lock; the lock only keeps the bound."""
 
     def __init__(self, size: int):
         self.size = size
-        self.plans: dict[tuple, RecordPlan] = {}
+        self.plans: dict[tuple, Any] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> RecordPlan | None:
+    def get(self, key: tuple) -> Any:
         return self.plans.get(key)
 
-    def put(self, key: tuple, plan: RecordPlan) -> None:
+    def put(self, key: tuple, plan: Any) -> None:
         with self.lock:
             while len(self.plans) >= self.size:
                 self.plans.pop(next(iter(self.plans)))

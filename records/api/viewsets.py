@@ -239,7 +239,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             "rows",
             self.model._meta.label,
             audience(self.request.user),
-            "",
             cache.filter_params(self.request.query_params, skipped),
         )
 
@@ -247,10 +246,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         renderer = getattr(self.request, "accepted_renderer", None)
         return not self.staff and getattr(renderer, "format", "") == "json"
 
-    def answer(self, rows, lookup: str, build):
+    def answer(self, rows, build, *, detail: bool = False):
         """304, a cached body, or `build(queryset, known)` stamped and (for anonymous JSON)
         cached. `rows()` makes the queryset only on a miss: filtering may itself query (a
-        country code is looked up), and a hit must not touch the database."""
+        country code is looked up), and a hit must not touch the database. A `detail` is built
+        first: its Last-Modified is its record's own, and no record is a 404."""
         key = self.response_key()
         etag = cache.etag_for(key)
         request = self.request._request
@@ -267,7 +267,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             return self.stamp(HttpResponse(content, content_type=content_type), etag, timestamp)
         queryset = rows()
         built = None
-        if lookup:
+        if detail:
             # A detail's last change is its own row's: read with the record (its build raises
             # NotFound when there is none), not counted by an aggregate query first.
             built = build(queryset, None)
@@ -278,7 +278,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
             return self.stamp(not_modified, etag, timestamp)
-        response = self.stamp(built or build(queryset, known), etag, timestamp)
+        if built is None:
+            built = build(queryset, known)
+        response = self.stamp(built, etag, timestamp)
         if self.cacheable():
 
             def store(rendered):
@@ -302,7 +304,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             rows = self.paginator.page_rows(queryset, self.request)
             return self.get_paginated_response(self.page_records(rows))
 
-        return self.answer(lambda: self.filter_queryset(self.get_queryset()), "", build)
+        return self.answer(lambda: self.filter_queryset(self.get_queryset()), build)
 
     def retrieve(self, request, *args, **kwargs):
         value = self.lookup_value(kwargs[self.lookup_url_kwarg or self.lookup_field])
@@ -314,7 +316,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(records[0])
 
         try:
-            return self.answer(self.get_queryset, f"{self.lookup_field}={value}", build)
+            return self.answer(self.get_queryset, build, detail=True)
         except exceptions.NotFound:
             moved = self.moved(value)
             if moved is None:

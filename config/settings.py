@@ -135,7 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A SQLite connection is kept across requests too (DATABASE_CONN_MAX_AGE): opening one,
+    # with its pragmas and the first query's read of the schema, took about 6 ms, more than
+    # an uncached API detail's own work (docs/scaling.md, fifth session). Outside a
+    # transaction a kept connection holds no snapshot, so it sees other workers' writes.
 
 # An optional read replica: anonymous reads go there, writes and staff to the primary
 # (config/db_router.py). In tests it mirrors the primary's test database.

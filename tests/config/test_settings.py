@@ -67,3 +67,50 @@ def test_security_headers_on_every_response(client):
 def test_hsts_is_sent_over_https(client):
     response = client.get("/meetings/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+# Run as its own process: the test database is in memory, and Django never closes an
+# in-memory SQLite connection, so only a file database shows whether one is kept.
+CONNECTIONS_ACROSS_REQUESTS = """
+import wsgiref.util
+import django
+django.setup()
+from django.core.handlers.wsgi import WSGIHandler
+from django.db.backends.signals import connection_created
+
+opened = []
+connection_created.connect(lambda **kwargs: opened.append(1), weak=False)
+handler = WSGIHandler()
+for _ in range(3):
+    environ = {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET", "HTTP_HOST": "127.0.0.1"}
+    wsgiref.util.setup_testing_defaults(environ)
+    response = handler(environ, lambda status, headers: None)
+    assert response.status_code == 200, response.status_code
+    response.close()  # what the server does at the end: it sends request_finished
+print(len(opened))
+"""
+
+
+@pytest.mark.parametrize(("max_age", "opened"), [("60", "1"), ("0", "3")])
+def test_a_sqlite_connection_is_kept_between_requests_for_conn_max_age(tmp_path, max_age, opened):
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'kept.sqlite3'}",
+        "DATABASE_CONN_MAX_AGE": max_age,
+        "CACHE_URL": "",
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", CONNECTIONS_ACROSS_REQUESTS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    # Three requests: one connection kept for all of them, or one opened for each.
+    assert result.stdout.split() == [opened]

@@ -3,11 +3,15 @@ at_precision(), precision_column(), cited(), brief(), flat_cell(), safe_cell(), 
 batches(), export_filename() and json_line(), pinned to exact outputs. These are the tests
 `make mutate MUTATE=exports` runs first; the export tests only run for what they let through."""
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
 from django.http import QueryDict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
 from records.api.downloads import (
@@ -307,6 +311,35 @@ def test_csv_lines_are_the_header_then_each_batch():
         "a,2024,year,2023-05,month,'=1+1\r\nb,2024-11-12,day,,,\r\n",
         "c,2024-11-12,,,,x;y\r\n",
     ]
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(),
+    st.sampled_from([f"{prefix}x" for prefix in FORMULA_PREFIXES]),
+    st.lists(st.one_of(st.text(), st.integers(), st.fixed_dictionaries({"code": st.text()}))),
+    st.fixed_dictionaries({"slug": st.text(), "role": st.text()}),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"slug": CELL_VALUES, "note": CELL_VALUES}), max_size=8))
+def test_csv_lines_write_each_cell_as_safe_cell_makes_it(records):
+    # The inline path for plain strings and None must agree with safe_cell() on every value.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["slug", "note"])
+    writer.writerows(
+        [[safe_cell(record[column]) for column in ("slug", "note")] for record in records]
+    )
+    assert "".join(csv_lines(["slug", "note"], records, size=3)) == buffer.getvalue()
+
+
+def test_a_list_of_texts_is_defused_as_one_cell():
+    assert safe_cell(["=SUM(A1)", "KZ"]) == "'=SUM(A1);KZ"
+    assert safe_cell(["KZ", "=SUM(A1)"]) == "KZ;=SUM(A1)"
 
 
 def test_a_date_column_without_its_precision_column_is_written_in_full():

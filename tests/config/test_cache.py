@@ -97,18 +97,8 @@ def redis_reachable() -> bool:
         return False
 
 
-def own_redis_url() -> str:
-    """A database of its own: the test empties it. Under pytest-xdist each worker (gw0, gw1,
-    ...) takes the next ones, so that one worker's clear() never empties another's."""
-    url = os.environ.get("PACTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not worker.startswith("gw"):
-        return url
-    base, _, number = url.rpartition("/")
-    return f"{base}/{int(number) + 1 + int(worker[2:])}"
-
-
-REDIS_URL = own_redis_url()
+# A database of its own: the test empties it.
+REDIS_URL = os.environ.get("PACTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 @pytest.mark.required

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import platform
 import signal
@@ -244,12 +245,20 @@ class Server:
 CLEAR_CACHE = "from django.core.cache import cache; cache.clear()"
 
 
-def pacta_server(database: Database, port: int, workers: int):
+def worker_connections(connections: int, workers: int) -> int:
+    """Each gunicorn worker's share of wrk's keep-alive connections. A gthread worker accepts
+    every connection it can (1,000 by default) and keeps it, so one worker could hold them all
+    while the other idled (bench/README.md)."""
+    return max(1, math.ceil(connections / workers))
+
+
+def pacta_server(database: Database, port: int, workers: int, connections: int):
     # gthread with one thread: one request at a time per process, like a sync worker, but
     # with keep-alive, as uvicorn has for Datasette; see bench/README.md.
     command = [
         str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
         "--workers", str(workers), "--worker-class", "gthread", "--threads", "1",
+        "--worker-connections", str(worker_connections(connections, workers)),
         "--keep-alive", "5", "--timeout", "300", "--max-requests", "0",
     ]  # fmt: skip
     # Start cold: nothing cached by an earlier run (of other code or another database).
@@ -527,7 +536,7 @@ def run_database(database: Database, options: argparse.Namespace, lite: dict) ->
         for target in targets
     }
     with (
-        pacta_server(database, options.port, options.workers) as pacta,
+        pacta_server(database, options.port, options.workers, options.connections) as pacta,
         datasette_server(options.port + 1, options.workers) as datasette,
     ):
         sides = {"pacta": pacta, "datasette": datasette}
@@ -645,7 +654,8 @@ def environment(options: argparse.Namespace) -> dict:
             "meetings": options.meetings,
             "seed": options.seed,
             "workers": options.workers,
-            "pacta_server": "gunicorn gthread, 1 thread per worker, keep-alive",
+            "pacta_server": "gunicorn gthread, 1 thread per worker, keep-alive, "
+            f"{worker_connections(options.connections, options.workers)} connections per worker",
             "datasette_server": "uvicorn, 1 SQL thread per worker",
             "connections": options.connections,
             "duration_s": options.duration,

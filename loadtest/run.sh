@@ -13,6 +13,9 @@ export LOADTEST_WAIT=${LOADTEST_WAIT:-1,3}
 MEETINGS=${LOADTEST_MEETINGS:-100000}
 WORKERS=${LOADTEST_WORKERS:-3}
 THREADS=${LOADTEST_THREADS:-8}
+# Each worker's share of the users' keep-alive connections: a gthread worker otherwise accepts
+# as many as it can, and one worker served most users while the others idled (README.md).
+WORKER_CONNECTIONS=${LOADTEST_WORKER_CONNECTIONS:-$(( (USERS + WORKERS - 1) / WORKERS ))}
 export LOADTEST_SAVES_PER_MINUTE=${LOADTEST_SAVES_PER_MINUTE:-3}
 # Saves must reach every worker's cache: a shared one (flushed below, so the run starts cold).
 export CACHE_URL=${LOADTEST_CACHE_URL:-redis://127.0.0.1:6379/2}
@@ -47,6 +50,7 @@ fi
 
 "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" \
     --workers "$WORKERS" --worker-class gthread --threads "$THREADS" --timeout 30 \
+    --worker-connections "$WORKER_CONNECTIONS" \
     --log-level warning --error-logfile "$OUT-gunicorn.log" &
 GUNICORN=$!
 "$BIN/python" loadtest/saves.py > "$OUT-saves.log" 2>&1 &
@@ -64,7 +68,7 @@ status=0
 "$BIN/locust" -f loadtest/locustfile.py --headless --host "$HOST" \
     --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$RUN_TIME" --stop-timeout 10 \
     --csv "$OUT" --only-summary --loglevel WARNING || status=$?
-"$BIN/python" loadtest/summarize.py "$OUT" "users=$USERS wait=${LOADTEST_WAIT}s spawn_rate=$SPAWN_RATE run_time=$RUN_TIME meetings=$MEETINGS gunicorn=${WORKERS}x${THREADS} database=${DATABASE_URL%%:*} saves=${LOADTEST_SAVES_PER_MINUTE}/min cache=${CACHE_URL%%:*}" \
+"$BIN/python" loadtest/summarize.py "$OUT" "users=$USERS wait=${LOADTEST_WAIT}s spawn_rate=$SPAWN_RATE run_time=$RUN_TIME meetings=$MEETINGS gunicorn=${WORKERS}x${THREADS} worker_connections=$WORKER_CONNECTIONS database=${DATABASE_URL%%:*} saves=${LOADTEST_SAVES_PER_MINUTE}/min cache=${CACHE_URL%%:*}" \
     > "$OUT.md"
 kill "$SAVES" 2>/dev/null || true
 wait "$SAVES" 2>/dev/null || true

@@ -14,10 +14,17 @@ With a shared cache (CACHE_URL=redis://…) the version is exact across any numb
 servers. With the default in-process cache each process keeps its own version, which another
 process's write cannot raise; there the version expires after LOCAL_VERSION_SECONDS, which
 bounds how stale a page can be. Several processes without a shared cache should set CACHE_URL.
+
+Each version is a new value, never a count: two processes' caches cannot arrive at one
+version after different writes. It is also kept in the summary store (a database table by
+default) when a write commits, so that a flushed or restarted cache takes the version up again
+instead of making one: the summaries counted since the last write stay current, rather than
+every one of them being counted again at once (docs/scaling.md, sixth session).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -32,7 +39,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import connections
+from django.db import DatabaseError, connections, router
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
@@ -84,10 +91,14 @@ def data_version() -> str:
         return scope["version"]
     value = cache.get(VERSION_KEY)
     if value is None:
-        # A fresh start (or an evicted key): a time-based value, so a version is never
-        # reused and no entry computed before the restart can be mistaken for current.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=version_seconds())
-        value = cache.get(VERSION_KEY, time.time_ns())
+        # A fresh start (or an evicted key): the version the last write left in the summary
+        # store, or a new one, so that no entry computed before a write can be mistaken for
+        # current.
+        candidate = kept_version() or new_version()
+        cache.add(VERSION_KEY, candidate, timeout=version_seconds())
+        # Another process may have added its own first; without a cache at all
+        # (CACHE_URL=dummy://) nothing is kept, and the candidate is the version.
+        value = cache.get(VERSION_KEY, candidate)
     if scope is not None:
         scope["version"] = str(value)
     return str(value)
@@ -112,14 +123,60 @@ def version_seconds() -> int | None:
     return None if shared_cache() else LOCAL_VERSION_SECONDS
 
 
+_last_version = 0
+_version_lock = threading.Lock()
+
+
+def new_version() -> int:
+    """A version no earlier one equals: the time in nanoseconds, raised past the last one this
+    process made (two made within one tick of the clock)."""
+    global _last_version
+    with _version_lock:
+        _last_version = max(time.time_ns(), _last_version + 1)
+        return _last_version
+
+
 def bump_data_version() -> None:
     scope = _request_scope.get()
     if scope is not None:
         scope.pop("version", None)
+    version = new_version()
+    cache.set(VERSION_KEY, version, timeout=version_seconds())
+    keep_version(version)
+
+
+def kept_version() -> int | None:
+    """The version the summary store holds, the last committed write's; None without one."""
+    store = summary_store()
+    if store is None:
+        return None
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or it expired): any new one invalidates
-        cache.add(VERSION_KEY, time.time_ns(), timeout=version_seconds())
+        return store.get(VERSION_KEY)
+    except DatabaseError:
+        # A store that cannot be read (its table not made yet) keeps nothing: a new version.
+        logger.warning("the summary store could not be read; a new data version is made")
+        return None
+
+
+def keep_version(version: int) -> None:
+    """The version in the summary store, once the write it follows is committed. Inside a
+    transaction it waits for the commit-time bump: a row written there would be locked until
+    the commit, and every other writer would queue behind it (or deadlock on PostgreSQL)."""
+    store = summary_store()
+    if store is None:
+        return
+    model = getattr(store, "cache_model_class", None)  # a DatabaseCache's table
+    if model is not None and connections[router.db_for_write(model)].in_atomic_block:
+        return
+    try:
+        store.set(VERSION_KEY, version, None)
+    except DatabaseError:
+        # The store's copy is only a head start: without it a fresh cache makes a new
+        # version, which invalidates more than needed and nothing less. A stale copy would
+        # not do: it is removed, or a later fresh start would take it up.
+        logger.exception("the data version could not be kept in the summary store")
+        with contextlib.suppress(DatabaseError):
+            store.delete(VERSION_KEY)
 
 
 def is_content_write(sql) -> bool:
@@ -309,6 +366,10 @@ def etag_for(key: str) -> str:
 # The public pages ---------------------------------------------------------------------------
 
 UNCACHED_PREFIXES = ("/admin/", "/api/", "/static/", "/healthz")
+# How long other requests for a page defer to the one rendering it (and get the page as it was
+# before the last write); a render that dies leaves its mark no longer than this.
+RENDERING_SECONDS = 15
+RENDERING_SUFFIX = ":rendering"
 
 
 class AnonymousPageCacheMiddleware:
@@ -318,6 +379,12 @@ class AnonymousPageCacheMiddleware:
     200 HTML answers that set no cookie are stored; the API caches in its viewsets, where the
     throttle and content negotiation have already run. Every cached page has an ETag, so a
     client that sends it back gets a 304.
+
+    Each address has one entry, holding the data version it was rendered at. After a write,
+    the first request for an address renders it again; while it does, other requests for
+    the same address get the page as it was before the write rather than rendering it too.
+    Without it, readers asking for the same pages after a save rendered each of them many
+    times at once (docs/scaling.md, sixth session).
     """
 
     def __init__(self, get_response):
@@ -330,22 +397,35 @@ class AnonymousPageCacheMiddleware:
         # other unknown parameter neither makes a new entry nor skips the cache.
         request.GET = known_params(request)
         query = request.GET.urlencode()
-        key = versioned_key("page", request.scheme, request.get_host(), request.path, query)
-        etag = etag_for(key)
+        parts = (request.scheme, request.get_host(), request.path, query)
+        version = data_version()
+        etag = etag_for(unversioned_key("page", *parts, version))
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             not_modified["ETag"] = etag
             return not_modified
         pages = page_cache()
-        stored = pages.get(key)
+        slot = page_slot(*parts)
+        stored = pages.get(slot)
         if stored is not None:
-            content, headers = stored
-            return HttpResponse(content, headers=headers)
-        response = self.get_response(request)
-        if self.storable(response):
-            response["ETag"] = etag
-            entry = (response.content, dict(response.items()))
-            pages.set(key, entry, self.lifetime(request))
+            stored_version, content, headers = stored
+            if stored_version == version:
+                return HttpResponse(content, headers=headers)
+        rendering = rendering_mark(slot)
+        if not pages.add(rendering, True, RENDERING_SECONDS):
+            if stored is not None:
+                # Another request is rendering this page at the new version: the page as it
+                # was, with its own ETag, rather than the same work twice.
+                return HttpResponse(content, headers=headers)
+            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+            if self.storable(response):
+                response["ETag"] = etag
+                entry = (version, response.content, dict(response.items()))
+                pages.set(slot, entry, self.lifetime(request))
+        finally:
+            pages.delete(rendering)
         return response
 
     @staticmethod
@@ -374,6 +454,16 @@ class AnonymousPageCacheMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and len(response.content) <= settings.PACTA_PAGE_CACHE_MAX_BYTES
         )
+
+
+def page_slot(scheme: str, host: str, path: str, query: str) -> str:
+    """Where an address's page is kept, whatever the data version it was rendered at."""
+    return unversioned_key("page", scheme, host, path, query)
+
+
+def rendering_mark(slot: str) -> str:
+    """Taken (cache.add) by the request rendering the page kept at `slot`."""
+    return slot + RENDERING_SUFFIX
 
 
 def page_cache():

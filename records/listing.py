@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponseRedirect, QueryDict
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.choices import normalize_choices
 from django.utils.safestring import mark_safe
@@ -657,16 +658,62 @@ class FacetedListView(PublishedMixin, ListView):
         if self.filterset.is_valid() and self.request.GET.get("q"):
             context["object_list"] = self.with_snippets(context["object_list"])
         form = self.filterset.form
+        is_filtered = any(key not in PAGE_PARAMS for key in self.request.GET)
+        # Set values stay folded under "More filters" (the facets above show them), counted
+        # in its summary.
+        more_set = sum(
+            1
+            for name in form.fields
+            if name not in self.main_filters[:1]
+            and name != "ordering"
+            and any(value.strip() for value in self.request.GET.getlist(name))
+        )
+        context.update(
+            filterset=self.filterset,
+            more_set=more_set,
+            filter_form=self.filter_form(is_filtered, more_set),
+            facets=self.facet_values(),
+            export_links=self.export_links(),
+            row_template=self.row_template,
+            heading=self.heading or self.model._meta.verbose_name_plural.capitalize(),
+            intro=self.intro,
+            is_filtered=is_filtered,
+            api_list_url=api_url(f"{self.api_basename}-list"),
+        )
+        return context
+
+    def filter_form(self, is_filtered: bool, more_set: int) -> str:
+        """The filter form's HTML, rendered once per data version for each viewer and filter
+        state (the page number aside) and then taken from the cache: each field goes through
+        Django's form templates, most of a list page's own work once its counts are cached
+        (docs/scaling.md, sixth session). Its pickers' names are the data version's."""
+        if not self.filterset.is_valid():
+            # Kept only for what the page cache keeps too: an error is answered afresh.
+            return mark_safe(self.render_filter_form(is_filtered, more_set))
+        request = self.request
+        key = cache.versioned_key(
+            "filter-form",
+            type(self).__qualname__,
+            audience(request.user),
+            request.path,
+            cache.filter_params(request.GET, PAGE_PARAMS),
+        )
+        rendered = cache.remembered(key, lambda: self.render_filter_form(is_filtered, more_set))
+        return mark_safe(rendered)
+
+    def render_filter_form(self, is_filtered: bool, more_set: int) -> str:
+        form = self.filterset.form
         friendlier_widgets(form, self.filterset, self.request.user)
         # `countries` (all of them) is the API's older spelling of `country` with
         # `country_mode=all`; the page offers it only when the address uses it.
         hidden = {name for name in ("countries",) if not self.request.GET.get(name)}
-        context.update(
-            filterset=self.filterset,
+        context = {
+            "filterset": self.filterset,
+            "form_action": self.request.path,
             # The search box up front; the facets above cover the usual filters, so every
             # other field waits under "More filters" and a phone reaches the rows sooner.
-            main_fields=[form[name] for name in self.main_filters[:1] if name in form.fields],
-            more_fields=[
+            "main_fields": [form[name] for name in self.main_filters[:1] if name in form.fields],
+            "more_fields": [
                 form[name]
                 for name in dict.fromkeys([*self.main_filters[1:], *form.fields])
                 if name in form.fields
@@ -674,23 +721,10 @@ class FacetedListView(PublishedMixin, ListView):
                 and name != "ordering"
                 and name not in hidden
             ],
-            ordering_field=form["ordering"] if "ordering" in form.fields else None,
-            # A wrong value opens "More filters" so its message is seen; set values stay
-            # folded (the facets above show them) and are counted in the summary.
-            more_errors=any(form[name].errors for name in form.fields),
-            more_set=sum(
-                1
-                for name in form.fields
-                if name not in self.main_filters[:1]
-                and name != "ordering"
-                and any(value.strip() for value in self.request.GET.getlist(name))
-            ),
-            facets=self.facet_values(),
-            export_links=self.export_links(),
-            row_template=self.row_template,
-            heading=self.heading or self.model._meta.verbose_name_plural.capitalize(),
-            intro=self.intro,
-            is_filtered=any(key not in PAGE_PARAMS for key in self.request.GET),
-            api_list_url=api_url(f"{self.api_basename}-list"),
-        )
-        return context
+            "ordering_field": form["ordering"] if "ordering" in form.fields else None,
+            # A wrong value opens "More filters" so its message is seen.
+            "more_errors": any(form[name].errors for name in form.fields),
+            "more_set": more_set,
+            "is_filtered": is_filtered,
+        }
+        return render_to_string("records/includes/filter_form.html", context)

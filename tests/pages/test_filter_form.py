@@ -225,3 +225,69 @@ def test_a_long_picker_lists_the_first_names_the_chosen_one_and_lets_the_script_
     assert 'data-search-url="/api/v1/persons/"' in picker.group(1)
     assert "data-complete" not in picker.group(1)
     cache.clear()
+
+
+# The filter form's HTML, cached per filter state and data version -----------------------------
+
+
+@pytest.fixture
+def form_renders(monkeypatch):
+    """How many times a list page's filter form was rendered rather than taken from the cache."""
+    from records.listing import FacetedListView
+
+    calls = []
+    render = FacetedListView.render_filter_form
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.request.get_full_path())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(FacetedListView, "render_filter_form", counted)
+    return calls
+
+
+def form_html(response) -> str:
+    body = response.content.decode()
+    start = body.index('<form method="get" action="/')
+    return body[start : body.index("</form>", start)]
+
+
+def test_the_filter_form_is_rendered_once_for_every_page_of_a_filter_state(
+    client, seeded, form_renders
+):
+    first = client.get("/meetings/?ordering=-date")
+    second = client.get("/meetings/?ordering=-date&page=1")
+    assert first.status_code == second.status_code == 200
+    assert len(form_renders) == 1
+    assert form_html(first) == form_html(second)
+    assert "{#" not in second.content.decode()  # no template comment leaks into the page
+    assert 'value="-date" selected' in form_html(second)
+
+
+def test_another_filter_state_gets_a_form_of_its_own(client, seeded, form_renders):
+    plain = client.get("/meetings/")
+    filtered = client.get("/meetings/?year=2024")
+    assert len(form_renders) == 2
+    assert 'name="year" value="2024"' in form_html(filtered)
+    assert 'name="year" value="2024"' not in form_html(plain)
+
+
+def test_a_write_renders_the_form_again_with_the_new_names(client, seeded, form_renders):
+    client.get("/meetings/")
+    Person.objects.create(slug="zz-new-person", name="Zz New Person", status="published")
+    again = client.get("/meetings/?page=1")
+    assert len(form_renders) == 2
+    assert "Zz New Person" in form_html(again)
+
+
+def test_a_draft_named_in_the_staff_form_never_reaches_an_anonymous_one(
+    staff_client, seeded, form_renders
+):
+    from django.test import Client
+
+    Person.objects.create(slug="zz-draft-person", name="Zz Draft Person", status="draft")
+    staff = staff_client.get("/meetings/")
+    anonymous = Client().get("/meetings/?page=1")
+    assert "Zz Draft Person" in form_html(staff)
+    assert "Zz Draft Person" not in form_html(anonymous)
+    assert len(form_renders) == 2

@@ -32,21 +32,32 @@ def settle() -> None:
     pacta_cache.refresher().submit(lambda: None).result(timeout=10)
 
 
+def summaries_in(settings, alias: str):
+    """Summaries kept in the cache `alias`, emptied before and after, counted in the request
+    that asks for a stale one."""
+    settings.PACTA_SUMMARY_CACHE = alias
+    settings.PACTA_SUMMARY_REFRESH = "request"
+    caches[alias].clear()
+    yield caches[alias]
+    caches[alias].clear()
+
+
 @pytest.fixture
 def stored(settings):
-    settings.PACTA_SUMMARY_CACHE = "summaries"
-    settings.PACTA_SUMMARY_REFRESH = "request"
-    caches["summaries"].clear()
-    yield caches["summaries"]
-    caches["summaries"].clear()
+    yield from summaries_in(settings, "summaries")
+
+
+def flush() -> None:
+    """The cache emptied, as a restarted Redis or process leaves it."""
+    cache.clear()
+    if "pages" in caches:
+        caches["pages"].clear()
 
 
 def flush_keeping_the_version() -> None:
     """The cache emptied, as a restarted process's own cache is, the data unchanged."""
     version = cache.get(pacta_cache.VERSION_KEY)
-    cache.clear()
-    if "pages" in caches:
-        caches["pages"].clear()
+    flush()
     cache.set(pacta_cache.VERSION_KEY, version, None)
 
 
@@ -159,3 +170,90 @@ def test_the_home_pages_summaries_are_read_from_their_table_after_a_flush(client
     grouped = [q["sql"] for q in again.captured_queries if "GROUP BY" in q["sql"]]
     assert grouped == []
     assert len(again) < len(first)
+
+
+# The data version kept in the summary store ---------------------------------------------------
+
+
+@pytest.fixture
+def kept(settings):
+    """A summary store outside the database, so that a bump keeps its version at once (a
+    database store waits for the commit, which a test's transaction never reaches)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "kept": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept"},
+    }
+    yield from summaries_in(settings, "kept")
+
+
+def test_a_flushed_cache_takes_up_the_kept_version_and_its_summaries_stay_current(kept):
+    bump_data_version()
+    version = pacta_cache.data_version()
+    assert kept.get(pacta_cache.VERSION_KEY) == int(version)
+    compute = Counting(7, 8)
+    assert recent("k", compute, 0, durable=True) == (7, None)
+    flush()
+    assert pacta_cache.data_version() == version
+    # Current, not stale: no count again, and no grace period for the page to honour.
+    assert recent("k", compute, 0, durable=True) == (7, None)
+    assert compute.calls == 1
+
+
+def test_after_a_write_a_flushed_cache_counts_again(kept):
+    bump_data_version()
+    compute = Counting(7, 8)
+    assert recent("k", compute, 0, durable=True) == (7, None)
+    before = pacta_cache.data_version()
+    bump_data_version()
+    flush()
+    assert pacta_cache.data_version() != before
+    assert recent("k", compute, 0, durable=True) == (8, None)
+
+
+def test_versions_are_never_reused_by_two_writers(kept):
+    """Two processes' own caches, each raising its version after a different write, must not
+    arrive at one version: versions are new values, not counts."""
+    made = []
+    for _ in range(2):  # each process's cache at the same version, then a write in each
+        cache.set(pacta_cache.VERSION_KEY, 5, None)
+        bump_data_version()
+        made.append(pacta_cache.data_version())
+    assert made[0] != made[1]
+
+
+def test_without_a_summary_store_a_flushed_cache_makes_a_new_version(settings):
+    settings.PACTA_SUMMARY_CACHE = ""
+    bump_data_version()
+    before = pacta_cache.data_version()
+    flush()
+    assert pacta_cache.data_version() != before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_store_keeps_the_version_when_the_write_commits(settings):
+    from django.db import transaction
+
+    from summits.models import Meeting
+
+    settings.PACTA_SUMMARY_CACHE = "summaries"
+    store = caches["summaries"]
+    store.delete(pacta_cache.VERSION_KEY)
+    with transaction.atomic():
+        Meeting.objects.filter(pk=-1).update(title="no row has this key")
+        # Not inside the transaction: the store's row would be locked until the commit.
+        assert store.get(pacta_cache.VERSION_KEY) is None
+    assert store.get(pacta_cache.VERSION_KEY) == int(pacta_cache.data_version())
+    store.delete(pacta_cache.VERSION_KEY)
+
+
+def test_without_a_cache_at_all_the_kept_version_is_the_version(kept, settings, monkeypatch):
+    """CACHE_URL=dummy:// keeps nothing in the cache: the summaries stay current as long as
+    no write is kept, rather than every request making a version of its own."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    bump_data_version()
+    version = pacta_cache.data_version()
+    monkeypatch.setattr(pacta_cache, "cache", DummyCache("dummy", {}))
+    assert pacta_cache.data_version() == pacta_cache.data_version() == version
+    bump_data_version()
+    assert pacta_cache.data_version() != version

@@ -288,6 +288,13 @@ elif os.environ.get("CACHE_URL") == "dummy://":
 # used are dropped first), so a worker's memory stays bounded (records/cache.page_cache).
 # A page larger than PACTA_PAGE_CACHE_MAX_BYTES is never stored.
 PACTA_PAGE_CACHE_MAX_BYTES = int(os.environ.get("PACTA_PAGE_CACHE_MAX_BYTES", str(512 * 1024)))
+# After a write, an anonymous page kept from before it is rendered again by at most
+# PACTA_PAGE_REFRESHES requests at a time (across the workers sharing a cache); while all are
+# busy, a kept page younger than PACTA_PAGE_STALE_SECONDS is served as it was. A save made
+# every hot page a miss at once, and readers queued for seconds behind the renders
+# (docs/scaling.md, seventh session). 0 seconds renders every stale page at once.
+PACTA_PAGE_REFRESHES = max(1, int(os.environ.get("PACTA_PAGE_REFRESHES", "2")))
+PACTA_PAGE_STALE_SECONDS = int(os.environ.get("PACTA_PAGE_STALE_SECONDS", "30"))
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -341,8 +348,9 @@ PACTA_STREAM_IDLE_SECONDS = int(os.environ.get("PACTA_STREAM_IDLE_SECONDS", "60"
 PACTA_CACHE_SECONDS = int(os.environ.get("PACTA_CACHE_SECONDS", "600"))
 # How long after a write the public lists' facet counts may still be the ones from before it
 # (records/cache.recent): while analysts save, each list's facets are recounted at most once
-# in this many seconds instead of on the first request after every save. The rows, their
-# count and the pages themselves are always current. 0 recounts after every write.
+# in this many seconds instead of on the first request after every save. The rows and their
+# count are always current in what is rendered (a kept page may be served as it was for
+# PACTA_PAGE_STALE_SECONDS while its refresh waits). 0 recounts after every write.
 PACTA_FACET_STALE_SECONDS = int(os.environ.get("PACTA_FACET_STALE_SECONDS", "30"))
 # The licence of the data (records, the API's JSON, the downloads): stated on the about page,
 # in the footer, the API root, dataset.json and a Link header on every download. Sources keep

@@ -370,6 +370,7 @@ UNCACHED_PREFIXES = ("/admin/", "/api/", "/static/", "/healthz")
 # before the last write); a render that dies leaves its mark no longer than this.
 RENDERING_SECONDS = 15
 RENDERING_SUFFIX = ":rendering"
+REFRESH_PREFIX = "pacta:page-refresh:"
 
 
 class AnonymousPageCacheMiddleware:
@@ -384,7 +385,10 @@ class AnonymousPageCacheMiddleware:
     the first request for an address renders it again; while it does, other requests for
     the same address get the page as it was before the write rather than rendering it too.
     Without it, readers asking for the same pages after a save rendered each of them many
-    times at once (docs/scaling.md, sixth session).
+    times at once (docs/scaling.md, sixth session). Across addresses, at most
+    PACTA_PAGE_REFRESHES such renders run at a time; while all are busy, a kept page younger
+    than PACTA_PAGE_STALE_SECONDS is served as it was, so a save does not make every hot page
+    a render at once. A page never kept is always rendered.
     """
 
     def __init__(self, get_response):
@@ -408,7 +412,7 @@ class AnonymousPageCacheMiddleware:
         slot = page_slot(*parts)
         stored = pages.get(slot)
         if stored is not None:
-            stored_version, content, headers = stored
+            stored_version, content, headers, stored_at = stored
             if stored_version == version:
                 return HttpResponse(content, headers=headers)
         rendering = rendering_mark(slot)
@@ -418,14 +422,23 @@ class AnonymousPageCacheMiddleware:
                 # was, with its own ETag, rather than the same work twice.
                 return HttpResponse(content, headers=headers)
             return self.get_response(request)
+        refresh = None
         try:
+            if stored is not None:
+                refresh = refresh_slot(pages)
+                if refresh is None and time.time() - stored_at < settings.PACTA_PAGE_STALE_SECONDS:
+                    # Every refresh slot is busy: the page as it was, young enough, rather
+                    # than one more render queued behind the others.
+                    return HttpResponse(content, headers=headers)
             response = self.get_response(request)
             if self.storable(response):
                 response["ETag"] = etag
-                entry = (version, response.content, dict(response.items()))
+                entry = (version, response.content, dict(response.items()), time.time())
                 pages.set(slot, entry, self.lifetime(request))
         finally:
             pages.delete(rendering)
+            if refresh is not None:
+                pages.delete(refresh)
         return response
 
     @staticmethod
@@ -456,9 +469,21 @@ class AnonymousPageCacheMiddleware:
         )
 
 
+def refresh_slot(pages) -> str | None:
+    """One of the PACTA_PAGE_REFRESHES slots for rendering a page again after a write, taken
+    (cache.add) until the render ends; None when all are taken."""
+    for number in range(settings.PACTA_PAGE_REFRESHES):
+        key = f"{REFRESH_PREFIX}{number}"
+        if pages.add(key, True, RENDERING_SECONDS):
+            return key
+    return None
+
+
 def page_slot(scheme: str, host: str, path: str, query: str) -> str:
-    """Where an address's page is kept, whatever the data version it was rendered at."""
-    return unversioned_key("page", scheme, host, path, query)
+    """Where an address's page is kept, whatever the data version it was rendered at. The
+    entry is (version, content, headers, when rendered); the kind is not "page", whose
+    entries were (version, content, headers), so a shared cache never hands one over."""
+    return unversioned_key("page-entry", scheme, host, path, query)
 
 
 def rendering_mark(slot: str) -> str:

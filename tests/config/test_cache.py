@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from records.cache import (
+    REFRESH_PREFIX,
     RENDERING_SUFFIX,
     VERSION_KEY,
     bump_data_version,
@@ -249,6 +250,7 @@ def stored_by(client, url: str, **headers) -> tuple[int, list[str]]:
         if not key.startswith("throttle_")
         and key != VERSION_KEY
         and not key.endswith(RENDERING_SUFFIX)
+        and not key.startswith(REFRESH_PREFIX)
     ]
     return status, kept
 
@@ -496,3 +498,62 @@ def test_a_failing_render_gives_its_mark_back(client, seeded, monkeypatch):
     client.raise_request_exception = False
     assert client.get(f"/meetings/{COUNCIL}/").status_code == 500
     assert page_cache().get(mark_of(f"/meetings/{COUNCIL}/")) is None
+
+
+def save_title(title: str) -> None:
+    meeting = Meeting.objects.get(slug=COUNCIL)
+    meeting.title = title
+    meeting.save()
+
+
+def all_refresh_slots_taken() -> list[str]:
+    from records.cache import RENDERING_SECONDS, page_cache
+
+    taken = [f"{REFRESH_PREFIX}{number}" for number in range(settings.PACTA_PAGE_REFRESHES)]
+    for key in taken:
+        assert page_cache().add(key, True, RENDERING_SECONDS)
+    return taken
+
+
+def test_while_every_refresh_slot_is_busy_a_young_page_is_served_as_it_was(client, seeded):
+    from records.cache import page_cache
+
+    url = f"/meetings/{COUNCIL}/"
+    before = client.get(url)
+    save_title("Renamed council")
+    taken = all_refresh_slots_taken()
+    stale = client.get(url)
+    assert "Renamed council" not in stale.content.decode()
+    assert stale["ETag"] == before["ETag"]
+    # The page's own mark is given back: the next request may render it.
+    assert page_cache().get(mark_of(url)) is None
+    page_cache().delete_many(taken)
+    fresh = client.get(url)
+    assert "Renamed council" in fresh.content.decode()
+    # The refresh slot it took is given back too.
+    assert all(page_cache().get(key) is None for key in taken)
+
+
+def test_a_page_older_than_the_stale_limit_is_rendered_however_busy(client, seeded, settings):
+    from records.cache import page_cache
+
+    settings.PACTA_PAGE_STALE_SECONDS = 0
+    url = f"/meetings/{COUNCIL}/"
+    client.get(url)
+    save_title("Renamed council")
+    taken = all_refresh_slots_taken()
+    try:
+        assert "Renamed council" in client.get(url).content.decode()
+    finally:
+        page_cache().delete_many(taken)
+
+
+def test_a_page_never_kept_is_rendered_however_busy_the_refresh_slots(client, seeded):
+    from records.cache import page_cache
+
+    taken = all_refresh_slots_taken()
+    try:
+        response = client.get("/about/")
+        assert response.status_code == 200 and b"<h1" in response.content
+    finally:
+        page_cache().delete_many(taken)

@@ -480,9 +480,9 @@ def refresh_slot(pages) -> str | None:
 
 
 def page_slot(scheme: str, host: str, path: str, query: str) -> str:
-    """Where an address's page is kept, whatever the data version it was rendered at. The
-    entry is (version, content, headers, when rendered); the kind is not "page", whose
-    entries were (version, content, headers), so a shared cache never hands one over."""
+    """Where an address's page is kept, whatever the data version it was rendered at: the
+    entry is (version, content, headers, when rendered). Its kind is its own, so that an
+    entry of an earlier layout left in a shared cache is never read as one."""
     return unversioned_key("page-entry", scheme, host, path, query)
 
 

@@ -33,9 +33,9 @@ from summits.models import Body, Meeting, Organization, Person, Sector
 class DocumentFilter(RecordFilterSet):
     basis = BasisFilter(steps=("status_events",))
     stated = StatedFactFilter(Document)
-    country = country_codes_filter("party_roles", "document", require_all=False)
+    country = country_codes_filter("party_roles", "document", require_all=False, dated=True)
     country_mode = CountryModeFilter()
-    countries = country_codes_filter("party_roles", "document", require_all=True)
+    countries = country_codes_filter("party_roles", "document", require_all=True, dated=True)
     date_from = filters.DateFilter(
         field_name="date",
         lookup_expr="gte",

@@ -69,3 +69,18 @@ def test_bad_document_filters_are_refused(param, value):
     )
     assert not filterset.is_valid()
     assert param in filterset.errors
+
+
+@pytest.mark.parametrize(
+    ("countries", "dates"),
+    [
+        ({"country": "KZ"}, {"year": "2024"}),
+        ({"countries": "AZ,KZ"}, {"date_from": "2024-01-01", "date_to": "2024-12-31"}),
+        ({"country": "AZ,KZ"}, {"date_from": "2000-01-01", "date_to": "2030-12-31"}),
+    ],
+)
+def test_documents_of_a_country_within_dates_are_what_each_filter_finds_alone(countries, dates):
+    # On SQLite a narrow range leads the query (summits.filters.CountryCodesFilter).
+    found = documents(**countries, **dates)
+    assert found
+    assert found == documents(**countries) & documents(**dates)

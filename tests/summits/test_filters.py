@@ -103,3 +103,76 @@ def test_persons_bodies_and_countries_filter_too():
     active = CountryFilter({"active": "true"}, queryset=Country.objects.all())
     assert active.is_valid()
     assert {"AZ", "KZ", "BY", "AM", "KG"} <= {country.code for country in active.qs}
+
+
+# SQLite's plan for a country within a date range (summits.filters.CountryCodesFilter) --------
+
+
+def meetings_sql(**params) -> str:
+    filterset = MeetingFilter(query(**params), queryset=Meeting.objects.published())
+    assert filterset.is_valid(), filterset.errors
+    return str(filterset.qs.query)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "KZ", "year": "2024"},
+        {"countries": "AZ,KZ", "date_from": "2022-01-01", "date_to": "2024-12-31"},
+        {"country": "AZ,KZ", "year": "2022,2024"},
+        {"country": "KZ", "date_from": "2000-01-01", "date_to": "2030-12-31"},
+        {"country": "KZ", "date_from": "2024-01-01"},
+        {"country": "AZ,KZ", "country_mode": "all", "year": "2024"},
+    ],
+)
+def test_a_country_within_dates_finds_what_each_filter_finds_alone(params):
+    found = meetings(**params)
+    dates = {key: value for key, value in params.items() if key in DATE_FILTERS}
+    others = {key: value for key, value in params.items() if key not in DATE_FILTERS}
+    assert found
+    assert found == meetings(**others) & meetings(**dates)
+
+
+DATE_FILTERS = ("year", "date_from", "date_to")
+
+
+def test_a_pair_within_a_year_is_its_sessions_and_visits_of_that_year():
+    assert meetings(countries="AZ,KZ", year="2024") == {
+        "az-kz-supreme-interstate-council-1",
+        "kurmangazy-center-inauguration-2024",
+        "tokayev-visit-azerbaijan-2024",
+    }
+
+
+def test_on_sqlite_a_narrow_date_range_leads_and_the_links_lead_otherwise(db):
+    from django.db import connection
+
+    narrow = meetings_sql(country="KZ", year="2024")
+    pair = meetings_sql(countries="AZ,KZ", date_from="2022-01-01", date_to="2024-12-31")
+    wide = meetings_sql(country="KZ", date_from="2000-01-01", date_to="2030-12-31")
+    open_end = meetings_sql(country="KZ", date_from="2024-01-01")
+    alone = meetings_sql(country="KZ")
+    unindexed = '+"summits_meeting"."id" IN'
+    if connection.vendor == "sqlite":
+        assert unindexed in narrow
+        assert pair.count(unindexed) == 2
+    else:
+        assert unindexed not in narrow and unindexed not in pair
+    for sql in (wide, open_end, alone):
+        assert unindexed not in sql
+        assert '"summits_meeting"."id" IN' in sql
+
+
+def test_range_days_counts_each_year_and_needs_both_ends():
+    from datetime import date
+
+    from summits.filters import range_days
+
+    assert range_days({}) is None
+    assert range_days({"year": [2024]}) == 366
+    assert range_days({"year": [2020, 2024]}) == 732
+    assert range_days({"date_from": date(2024, 1, 1)}) is None
+    assert range_days({"date_from": date(2024, 1, 1), "date_to": date(2024, 1, 31)}) == 31
+    assert range_days({"date_from": date(2024, 2, 1), "date_to": date(2024, 1, 1)}) == 0
+    both = {"year": [2024], "date_from": date(2024, 3, 1), "date_to": date(2024, 3, 10)}
+    assert range_days(both) == 10

@@ -124,12 +124,10 @@ class CountryCodesFilter(filters.Filter):
             if self.require_all or wants_all(self.parent)
             else [list(codes.values())]
         )
+        pk = Unindexed(F("pk"), output_field=qs.model._meta.pk) if self.range_leads(qs) else None
         for country_ids in groups:
             linked = self.linked(model, country_ids)
-            if self.range_leads(qs):
-                qs = qs.filter(In(Unindexed(F("pk"), output_field=qs.model._meta.pk), linked))
-            else:
-                qs = qs.filter(pk__in=linked)
+            qs = qs.filter(pk__in=linked) if pk is None else qs.filter(In(pk, linked))
         return qs
 
     def range_leads(self, qs: QuerySet) -> bool:

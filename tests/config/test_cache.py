@@ -460,9 +460,7 @@ def test_while_a_page_renders_after_a_write_others_get_it_as_it_was(client, seed
     url = f"/meetings/{COUNCIL}/"
     before = client.get(url)
     assert "Renamed council" not in before.content.decode()
-    meeting = Meeting.objects.get(slug=COUNCIL)
-    meeting.title = "Renamed council"
-    meeting.save()
+    save_title("Renamed council")
     # Another request is rendering the page at the new version...
     assert page_cache().add(mark_of(url), True, RENDERING_SECONDS)
     stale = client.get(url)

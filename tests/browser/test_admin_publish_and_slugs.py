@@ -44,6 +44,8 @@ def test_a_meeting_is_published_with_the_drafts_it_shows(live_seeded, page, scre
     page.get_by_role("button", name="Publish with what it shows").click()
 
     page.wait_for_selector("ul.shown-drafts")
+    # The list is read at once (all_inner_texts does not wait): the whole page first.
+    page.wait_for_load_state()
     listed = page.locator("ul.shown-drafts li").all_inner_texts()
     assert len(listed) == len(drafts)
     for draft in drafts:

@@ -8,17 +8,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.required]
 PHONE = {"width": 390, "height": 844}
 
 
+def loaded(page, part: str) -> None:
+    """Wait until the address holds `part` and its page has loaded. A click returns once the
+    next page starts loading; a count read then (count() does not wait) may see half of a
+    long page, as CI once did on a source page under load."""
+    page.wait_for_url(lambda url: part in url, wait_until="load")
+
+
 def test_home_to_a_quote_highlighted_in_its_source(live_seeded, page, screenshot):
     page.goto(page.live_url + "/")
     assert page.locator("h1").count() == 1
     screenshot("home")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    loaded(page, "/meetings/")
     assert page.locator("h1").inner_text() == "Meetings"
     page.locator(".facet").filter(has_text="Country").get_by_role(
         "link", name="Kazakhstan"
     ).click()
-    assert "country=KZ" in page.url
+    loaded(page, "country=KZ")
     screenshot("meetings-filtered")
     titles = page.locator(".records h3").all_inner_texts()
     assert "Second meeting of the Azerbaijan-Kazakhstan Supreme Interstate Council" in titles
@@ -27,13 +35,13 @@ def test_home_to_a_quote_highlighted_in_its_source(live_seeded, page, screenshot
     page.get_by_role(
         "link", name="Second meeting of the Azerbaijan-Kazakhstan Supreme Interstate Council"
     ).click()
-    assert page.url.endswith("/meetings/az-kz-supreme-interstate-council-2/")
+    loaded(page, "/meetings/az-kz-supreme-interstate-council-2/")
     assert "year inferred" in page.locator(".facts").inner_text()
     screenshot("meeting-detail")
 
     quote = page.locator(".quotes").first.get_by_role("link").first
     quote.click()
-    assert "/sources/azertac-2025-10-21-supreme-interstate-council/#c" in page.url
+    loaded(page, "/sources/azertac-2025-10-21-supreme-interstate-council/#c")
     fragment = page.url.split("#", 1)[1]
     target = page.locator(f"[id='{fragment}']")
     assert target.count() == 1

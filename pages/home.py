@@ -153,7 +153,7 @@ class SearchView(TemplateView):
         context["groups"] = groups
         context["total"] = sum(len(group["results"]) for group in groups)
         # Offered whatever was found: "Aliev" finds a quote's misspelling, not Aliyev.
-        context["suggestion"] = did_you_mean(query, user)
+        context["suggestion"] = did_you_mean(query, self.request)
         return context
 
 

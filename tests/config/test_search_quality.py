@@ -212,3 +212,22 @@ def test_the_search_page_costs_the_same_queries_as_names_and_records_grow(client
     few = cost("Grownword Grownnam")
     grow(5, 500)
     assert cost("Grownword Grownnam") == few
+
+
+def test_the_names_offered_are_read_once_per_data_version(client, seeded):
+    def names_read(query: str) -> tuple[int, object]:
+        # Not `searched`: the names kept from the search before must stay.
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        return sum('"city" AS "city" FROM "summits_meeting"' in each for each in sql), response
+
+    cache.clear()
+    assert names_read("Tokaev")[0] == 1
+    assert names_read("Mirziyoev")[0] == 0
+    # A write is a new data version: a name published since is offered.
+    Person.objects.create(slug="new-name", name="Qairatbek Zhumabayev", status="published")
+    reads, response = names_read("Zhumabaev")
+    assert reads == 1
+    assert response.context["suggestion"].query == "Zhumabayev"

@@ -149,6 +149,28 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+
+def with_parallel_workers(database: dict, workers: str) -> dict:
+    """A PostgreSQL connection's `max_parallel_workers_per_gather`, added to the options the
+    URL gave unless they set it already. Parallel workers speed one big query on an idle
+    server; a web server's requests already run side by side, and there the workers'
+    start-up and their share of the cores cost more than they save (docs/scaling.md,
+    eighth session: searches 30-60% more requests a second with none on two cores)."""
+    if database["ENGINE"] != "django.db.backends.postgresql" or workers == "":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    given = options.get("options", "")
+    if "max_parallel_workers_per_gather" not in given:
+        setting = f"-c max_parallel_workers_per_gather={int(workers)}"
+        options["options"] = f"{given} {setting}".strip()
+    return database
+
+
+# Empty leaves the server's own setting.
+PACTA_PG_PARALLEL_WORKERS = os.environ.get("PACTA_PG_PARALLEL_WORKERS", "0").strip()
+for _database in DATABASES.values():
+    with_parallel_workers(_database, PACTA_PG_PARALLEL_WORKERS)
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

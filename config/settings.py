@@ -331,7 +331,7 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # table (created by `migrate`, summits/migrations/0008_throttle_cache_table.py). The test
 # suite counts queries and so keeps the count in-process (PACTA_THROTTLE_CACHE=default).
 CACHES["throttle"] = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "BACKEND": "records.cache.DatabaseCache",
     "LOCATION": "pacta_throttle",
 }
 # Summaries (per-year counts, partners, the network, facet counts: records/cache.summary) are
@@ -340,7 +340,7 @@ CACHES["throttle"] = {
 # PACTA_SUMMARY_CACHE empty keeps them in the cache only; PACTA_SUMMARY_REFRESH=request counts
 # a stale one in the request that asks for it. The test suite does both (its query counts).
 CACHES["summaries"] = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "BACKEND": "records.cache.DatabaseCache",
     "LOCATION": "pacta_summaries",
     "OPTIONS": {"MAX_ENTRIES": 20000},
 }

@@ -28,6 +28,7 @@ from django.views.generic import ListView
 from django_filters import MultipleChoiceFilter
 
 from records import cache
+from records.api.ordering import stable_order
 from records.api.pagination import DEFERRED_JOIN_OFFSET, deep_page
 from records.models import Citation
 from records.registry import registry
@@ -565,7 +566,10 @@ class FacetedListView(PublishedMixin, ListView):
         )
         if not self.filterset.is_valid():
             return self.base_queryset.none()
-        return self.filterset.qs
+        # The API's order (records/api/ordering.py): undated records last and ties by id on
+        # both databases, so that a page never repeats or skips a record, and on PostgreSQL
+        # the list-order index serves it (its DESC is NULLS FIRST unless told otherwise).
+        return stable_order(self.filterset.qs)
 
     def facet_values(self) -> list[tuple[Facet, list[FacetValue]]]:
         if not self.filterset.is_valid():

@@ -31,11 +31,14 @@ COUNTRY_FIELDS = ("id", "code", "name")
 
 
 def participations(lookup: str = "participations") -> Prefetch:
+    # In the order they were entered (the host first, as sources name it): without an order,
+    # PostgreSQL returns them as its plan reads them, which a change of the page's query
+    # (or of its plan) reorders.
     return Prefetch(
         lookup,
-        queryset=MeetingCountry.objects.select_related("country").only(
-            "id", "meeting_id", "role", *(f"country__{name}" for name in COUNTRY_FIELDS)
-        ),
+        queryset=MeetingCountry.objects.select_related("country")
+        .only("id", "meeting_id", "role", *(f"country__{name}" for name in COUNTRY_FIELDS))
+        .order_by("pk"),
     )
 
 

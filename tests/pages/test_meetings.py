@@ -212,3 +212,16 @@ def test_the_list_costs_the_same_queries_for_one_or_many_rows(client, seeded, pa
     many = count_queries(client, reverse("meeting-list") + params)
     assert few == many
     assert many <= 16
+
+
+def test_the_list_is_in_the_apis_order_with_undated_meetings_last(client, seeded):
+    Meeting.objects.create(
+        slug="undated-talks", title="Talks of an unknown date", kind="talks", status="published"
+    )
+    listed = [
+        meeting.slug for meeting in client.get(reverse("meeting-list")).context["object_list"]
+    ]
+    # PostgreSQL would put an undated meeting first in a descending order, SQLite last.
+    assert listed[-1] == "undated-talks"
+    api = client.get("/api/v1/meetings/", {"page_size": 50}).json()
+    assert listed == [record["slug"] for record in api["results"]]

@@ -333,6 +333,10 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 CACHES["throttle"] = {
     "BACKEND": "records.cache.DatabaseCache",
     "LOCATION": "pacta_throttle",
+    # One row per client address in the last rate window. Past MAX_ENTRIES a cull deletes a
+    # share of the live rows, that is some clients' counts, so the bound is far above the
+    # clients a window sees (Django's default, 300, let a busy minute reset counts).
+    "OPTIONS": {"MAX_ENTRIES": 20000},
 }
 # Summaries (per-year counts, partners, the network, facet counts: records/cache.summary) are
 # also kept in a database table, which outlives a flushed cache and a restarted process, and

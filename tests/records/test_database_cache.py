@@ -90,3 +90,16 @@ def test_a_failed_write_is_dropped_and_the_callers_transaction_goes_on(store):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             assert cursor.fetchone() == (1,)
+
+
+def test_the_throttles_counts_outlive_a_busy_window(monkeypatch):
+    # More clients in one window than Django's default bound (300): no client's count is
+    # culled while it is live, or a client could reset its own by sending others' requests.
+    throttle = caches["throttle"]
+    throttle.clear()
+    monkeypatch.setattr(throttle, "CULL_EVERY", 1)
+    throttle.set("client-0", [1.0, 2.0], 60)
+    for number in range(1, 400):
+        throttle.set(f"client-{number}", [1.0], 60)
+    assert throttle.get("client-0") == [1.0, 2.0]
+    throttle.clear()

@@ -36,3 +36,16 @@ def test_a_deep_page_of_meetings_is_read_in_index_order_without_a_sort():
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert "summits_meeting_list_order" in plan
     assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, in its own words")
+def test_the_source_picker_reads_its_index_without_a_sort():
+    from records.models import Source
+
+    rows = Source.objects.published().order_by("title", "slug").values_list("slug", "title")
+    sql, params = rows[:300].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "source_picker_order" in plan
+    assert "TEMP B-TREE" not in plan

@@ -377,14 +377,20 @@ def label_field(model) -> str:
     return kind.title_field if kind else "name"
 
 
-def picker_choices(model, value_field: str, viewer, selected: list[str]) -> list[tuple]:
-    """(value, name) of the records of `model` the viewer may see, by name: the first
-    PICKER_LIMIT of them (cached per data version and audience), and the selected ones."""
+def picker_rows(model, value_field: str, viewer) -> QuerySet:
+    """(value, name) of the records of `model` the viewer may see, by name (for sources the
+    order of an index of their own, records 0009)."""
     names = label_field(model)
     rows = model.objects.all()
     if hasattr(rows, "visible_to"):
         rows = rows.visible_to(viewer)
-    rows = rows.order_by(names, value_field).values_list(value_field, names)
+    return rows.order_by(names, value_field).values_list(value_field, names)
+
+
+def picker_choices(model, value_field: str, viewer, selected: list[str]) -> list[tuple]:
+    """The first PICKER_LIMIT of `picker_rows` (cached per data version and audience), and
+    the selected ones."""
+    rows = picker_rows(model, value_field, viewer)
     key = cache.versioned_key("picker", model._meta.label, value_field, audience(viewer))
     options = cache.remembered(key, lambda: list(rows[:PICKER_LIMIT]))
     # A value no record can have (a NUL, which PostgreSQL refuses to compare) is not looked up.

@@ -4,6 +4,7 @@ test_readme_numbers.py and, through a real start-up, in test_settings.py)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.settings import env_bool, env_list, with_parallel_workers
 
@@ -78,11 +79,8 @@ def test_a_parallel_workers_setting_that_is_not_a_number_is_refused():
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
 def test_the_connection_runs_without_parallel_workers_by_default():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting")
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)

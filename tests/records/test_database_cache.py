@@ -15,13 +15,23 @@ from records.cache import DatabaseCache
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def store():
-    # The summary store's table, made by `migrate` (records/migrations/0008).
-    store = caches["summaries"]
+def cleared(alias: str):
+    store = caches[alias]
     store.clear()
     yield store
     store.clear()
+
+
+@pytest.fixture
+def store():
+    # The summary store's table, made by `migrate` (records/migrations/0008).
+    yield from cleared("summaries")
+
+
+@pytest.fixture
+def throttle():
+    # The rate limits' table without Redis (summits/migrations/0008).
+    yield from cleared("throttle")
 
 
 def rows(store) -> int:
@@ -92,14 +102,11 @@ def test_a_failed_write_is_dropped_and_the_callers_transaction_goes_on(store):
             assert cursor.fetchone() == (1,)
 
 
-def test_the_throttles_counts_outlive_a_busy_window(monkeypatch):
+def test_the_throttles_counts_outlive_a_busy_window(throttle, monkeypatch):
     # More clients in one window than Django's default bound (300): no client's count is
     # culled while it is live, or a client could reset its own by sending others' requests.
-    throttle = caches["throttle"]
-    throttle.clear()
     monkeypatch.setattr(throttle, "CULL_EVERY", 1)
     throttle.set("client-0", [1.0, 2.0], 60)
     for number in range(1, 400):
         throttle.set(f"client-{number}", [1.0], 60)
     assert throttle.get("client-0") == [1.0, 2.0]
-    throttle.clear()

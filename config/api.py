@@ -5,20 +5,13 @@ Besides each resource's list and detail, every resource has `<resource>/export.c
 namespace holds `api:dataset`, `api:schema` and `api:docs`.
 """
 
-import contextlib
 import json
-import os
-import tempfile
-import time
-from collections.abc import Generator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 from csp.decorators import csp_update
-from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, serializers
@@ -31,7 +24,13 @@ import records.api.sources  # noqa: F401
 import summits.api  # noqa: F401
 from records import cache, registry
 from records.api import schema as api_schema
-from records.api.downloads import JSONOnlyNegotiation, batches, json_line, streaming
+from records.api.downloads import (
+    JSONOnlyNegotiation,
+    batches,
+    built_once,
+    json_line,
+    streaming,
+)
 from records.api.feed import ChangeFeedView, latest_change
 from records.api.ordering import stable_order
 from records.api.throttling import ApiAnonThrottle
@@ -118,26 +117,14 @@ class DatasetView(APIView):
         key = cache.versioned_key(
             "dataset", DATASET_FORMAT_VERSION, pacta_version(), request.build_absolute_uri("/")
         )
-        etag = cache.etag_for(key)
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            not_modified["ETag"] = etag
-            return not_modified
-        path = Path(settings.PACTA_DATASET_DIR) / f"dataset-{key.rsplit(':', 1)[-1][:32]}.json"
-        try:
-            built = path.open("rb")
-        except FileNotFoundError:
-            # The first request after a change streams the file while it is written.
-            response = streaming(
-                written_to(path, self.chunks(request)), "application/json", FILENAME
-            )
-        else:
-            response = FileResponse(
-                built, as_attachment=True, filename=FILENAME, content_type="application/json"
-            )
-            response["Link"] = link_header()
-        response["ETag"] = etag
-        return response
+        return built_once(
+            request,
+            key=key,
+            name="dataset",
+            chunks=lambda: self.chunks(request),
+            content_type="application/json",
+            filename=FILENAME,
+        )
 
     def chunks(self, request) -> Iterator[str]:
         header = {
@@ -165,34 +152,6 @@ class DatasetView(APIView):
 
 
 FILENAME = "pacta-dataset.json"
-
-
-def written_to(path: Path, chunks: Generator[str, None, None]) -> Iterator[str]:
-    """`chunks`, passed on as they come and written to a temporary file beside `path`, which
-    becomes `path` (an atomic rename) once the last chunk is out; an interrupted download
-    leaves nothing behind. Older files of the directory go then (a reader still sending one
-    keeps its open file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, building = tempfile.mkstemp(dir=path.parent, prefix=".building-")
-    try:
-        with open(descriptor, "w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-                yield chunk
-        os.replace(building, path)
-    finally:
-        # Now, not whenever the garbage collector gets to it: an abandoned export's
-        # server-side cursor closed later, in the middle of another query, broke the
-        # connection on PostgreSQL.
-        chunks.close()
-        if os.path.exists(building):
-            os.unlink(building)
-    # Files of earlier versions, once no cached answer can point to them any more.
-    stale = time.time() - cache.response_seconds()
-    for older in path.parent.glob("dataset-*.json"):
-        with contextlib.suppress(FileNotFoundError):
-            if older != path and older.stat().st_mtime < stale:
-                older.unlink()
 
 
 class ApiRouter(routers.DefaultRouter):

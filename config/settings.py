@@ -360,8 +360,10 @@ PACTA_THROTTLE_CACHE = os.environ.get(
     "PACTA_THROTTLE_CACHE",
     "default" if os.environ.get("CACHE_URL", "").startswith("redis://") else "throttle",
 )
-# Where the public dataset.json is kept, built once per data version (config/api.py).
+# Where the public downloads (dataset.json, the exports) are kept, each built once per data
+# version and set of filters (records/api/downloads.py), and how much of them; 0 keeps none.
 PACTA_DATASET_DIR = os.environ.get("PACTA_DATASET_DIR", str(BASE_DIR / "var" / "dataset"))
+PACTA_DOWNLOAD_FILES_MB = int(os.environ.get("PACTA_DOWNLOAD_FILES_MB", "1024"))
 # How many requests of one process do their work at once (config/middleware.py); the others
 # wait up to PACTA_SLOT_WAIT_SECONDS for a slot, then get 503. /healthz and static files
 # never wait. Run gunicorn with more threads than slots (docs/deploy.md). 0 turns it off.

@@ -1,21 +1,30 @@
-"""What the downloads stream: CSV cells made safe for spreadsheets, JSON lines, and the
-content negotiation that lets an export answer its errors as JSON whatever was asked."""
+"""What the downloads stream: CSV cells made safe for spreadsheets, JSON lines, the content
+negotiation that lets an export answer its errors as JSON whatever was asked, and the files
+a public download is served from once it has been built for the current data version."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+import tempfile
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
+from pathlib import Path
 
 from anyascii import anyascii
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from records import cache
 from records.licence import link_header
 
 EXPORT_ACTIONS = {"export_csv", "export_jsonl"}
@@ -204,3 +213,111 @@ def streaming(content: Iterator[str], content_type: str, filename: str) -> Strea
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = link_header()
     return response
+
+
+# Built downloads ------------------------------------------------------------------------------
+#
+# A public download (dataset.json, an export and its filters) is the same bytes for everyone
+# until the next write, and building one is the slowest thing Pacta does (the 100,013-meeting
+# CSV took 12 s in one process, dataset.json 68 s). So the first request after a write streams
+# it while it is written to a file, and later requests at the same data version get that file
+# with its ETag (docs/scaling.md, "Downloads built once per data version").
+
+# A temporary file a build left behind (its process killed mid-way) is removed after this long.
+ABANDONED_SECONDS = 3600
+
+
+def built_once(
+    request: HttpRequest,
+    *,
+    key: str,
+    name: str,
+    chunks: Callable[[], Generator[str, None, None]],
+    content_type: str,
+    filename: str,
+) -> HttpResponseBase:
+    """A 304, the file built for `key` (a versioned cache key), or `chunks()` streamed while
+    the file is written. `name` starts the file's name (its kind, for people reading the
+    directory). With PACTA_DOWNLOAD_FILES_MB at 0 nothing is kept and every download is built
+    afresh."""
+    etag = cache.etag_for(key)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    extension = filename.rsplit(".", 1)[-1]
+    path = downloads_dir() / f"{name}-{key.rsplit(':', 1)[-1][:32]}.{extension}"
+    if kept_bytes() <= 0:
+        response = streaming(chunks(), content_type, filename)
+    else:
+        try:
+            built = path.open("rb")
+        except FileNotFoundError:
+            response = streaming(written_to(path, chunks()), content_type, filename)
+        else:
+            # Served files stay; the least recently served go first when the directory is full.
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            response = FileResponse(
+                built, as_attachment=True, filename=filename, content_type=content_type
+            )
+            response["Link"] = link_header()
+    response["ETag"] = etag
+    return response
+
+
+def downloads_dir() -> Path:
+    return Path(settings.PACTA_DATASET_DIR)
+
+
+def kept_bytes() -> int:
+    return int(getattr(settings, "PACTA_DOWNLOAD_FILES_MB", 1024)) * 1024 * 1024
+
+
+def written_to(path: Path, chunks: Generator[str, None, None]) -> Iterator[str]:
+    """`chunks`, passed on as they come and written to a temporary file beside `path`, which
+    becomes `path` (an atomic rename) once the last chunk is out; an interrupted download
+    leaves nothing behind. The directory is then pruned (a reader still sending a removed
+    file keeps its open file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, building = tempfile.mkstemp(dir=path.parent, prefix=".building-")
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                yield chunk
+        os.replace(building, path)
+    finally:
+        # Now, not whenever the garbage collector gets to it: an abandoned export's
+        # server-side cursor closed later, in the middle of another query, broke the
+        # connection on PostgreSQL.
+        chunks.close()
+        if os.path.exists(building):
+            os.unlink(building)
+    pruned(path.parent, keep=path)
+
+
+def pruned(directory: Path, *, keep: Path) -> None:
+    """Removes the files no current answer needs: those neither built nor served for as long
+    as a cached answer lives (earlier data versions' files among them, since a write changes
+    every key), then the least recently served beyond PACTA_DOWNLOAD_FILES_MB, and temporary
+    files abandoned by a build that died."""
+    now = time.time()
+    stale, budget = now - cache.response_seconds(), kept_bytes()
+    entries = []
+    for entry in directory.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            status = entry.stat()
+            if entry.name.startswith(".building-"):
+                if status.st_mtime < now - ABANDONED_SECONDS:
+                    entry.unlink()
+            elif entry.is_file():
+                entries.append((entry != keep, -status.st_mtime, status.st_size, entry))
+    used = 0
+    # The file just built first, then the most recently served.
+    for other, negative_mtime, size, entry in sorted(entries):
+        used += size
+        if other and (-negative_mtime < stale or used > budget):
+            used -= size
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from records.api.downloads import (
     EXPORT_ACTIONS,
     JSONOnlyNegotiation,
     batches,
+    built_once,
     csv_lines,
     export_filename,
     json_line,
@@ -409,8 +410,12 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), 400: None},
     )
     def export_csv(self, request, *args, **kwargs):
-        lines = csv_lines(self.export_columns(), self.export_records(), EXPORT_CHUNK_SIZE)
-        return streaming(lines, "text/csv; charset=utf-8", self.export_filename("csv"))
+        columns = self.export_columns()
+        return self.download(
+            "csv",
+            "text/csv; charset=utf-8",
+            lambda records: csv_lines(columns, records, EXPORT_CHUNK_SIZE),
+        )
 
     @extend_schema(
         summary="JSON Lines export of the filtered list",
@@ -418,22 +423,55 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR), 400: None},
     )
     def export_jsonl(self, request, *args, **kwargs):
-        records = self.export_records()
-        return streaming(
-            (
+        return self.download(
+            "jsonl",
+            "application/jsonl; charset=utf-8",
+            lambda records: (
                 "".join(json_line(record) for record in batch)
                 for batch in batches(records, EXPORT_CHUNK_SIZE)
             ),
-            "application/jsonl; charset=utf-8",
-            self.export_filename("jsonl"),
+        )
+
+    def download(
+        self, extension: str, content_type: str, encode: Callable[[Iterator[dict]], Iterator[str]]
+    ):
+        """The export in `encode`'s format. Staff, who see drafts, get it built afresh; the
+        public's is built once per data version and set of filters, then served from a file
+        (records/api/downloads.built_once) with its ETag."""
+        records = self.export_records()  # a bad filter is a 400 now, before anything is read
+        filename = self.export_filename(extension)
+        if self.staff:
+            return streaming(encode(records), content_type, filename)
+        key = cache.versioned_key(
+            "export",
+            self.resource,
+            extension,
+            DATASET_FORMAT_VERSION,
+            pacta_version(),
+            # Absolute URLs are made from the request's scheme and host.
+            self.request.build_absolute_uri("/"),
+            cache.filter_params(self.export_params()),
+        )
+        return built_once(
+            self.request._request,
+            key=key,
+            name=self.resource,
+            chunks=lambda: encode(records),
+            content_type=content_type,
+            filename=filename,
         )
 
     def export_filename(self, extension: str) -> str:
-        """The file's name says what the filters selected; only the FilterSet's own
-        parameters count, already validated (a bad one was a 400 before this)."""
+        """The file's name says what the filters selected."""
+        return export_filename(self.resource, self.export_params(), extension)
+
+    def export_params(self):
+        """The query's FilterSet parameters, already validated (a bad one was a 400 before
+        this): all that selects and orders an export's rows. Others change nothing, so they
+        neither name the file nor build another."""
         declared = getattr(self.filterset_class, "base_filters", {})
         params = self.request.query_params.copy()
         for name in list(params):
             if name not in declared:
                 params.pop(name)
-        return export_filename(self.resource, params, extension)
+        return params

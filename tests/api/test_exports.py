@@ -100,10 +100,11 @@ def test_bad_filter_in_an_export_is_a_json_400(seeded, client, suffix):
     assert "country" in json.loads(response.content)
 
 
-def test_export_streams_chunk_by_chunk(seeded, client, monkeypatch):
+def test_export_streams_chunk_by_chunk(seeded, client, monkeypatch, settings):
     """Rows are read from the database as the response is consumed, a chunk at a time, so
     memory stays flat however long the export is."""
     monkeypatch.setattr(viewsets, "EXPORT_CHUNK_SIZE", 2)
+    settings.PACTA_DOWNLOAD_FILES_MB = 0  # both exports are built (test_download_files.py)
     total = Meeting.objects.published().count()
     assert total >= 10
     with CaptureQueriesContext(connection) as everything:

@@ -244,6 +244,21 @@ def remembered(key: str, compute: Callable[[], object]):
     return value
 
 
+def remembered_many(keys: dict[str, object], compute: Callable[[list], dict]) -> dict:
+    """For each item of `keys` (cache key: item), its cached value, the missing ones computed
+    at once by `compute(items)` (a dict by item) and stored: one round trip to a shared
+    cache for all of them, and one more when some were missing."""
+    found = cache.get_many(list(keys))
+    values = {item: found[key] for key, item in keys.items() if key in found}
+    missing = [item for key, item in keys.items() if key not in found]
+    if missing:
+        fresh = compute(missing)
+        values.update(fresh)
+        stored = {key: fresh[item] for key, item in keys.items() if item in fresh}
+        cache.set_many(stored, response_seconds())
+    return values
+
+
 def recent(
     key: str, compute: Callable[[], object], stale_seconds: int, *, durable: bool = False
 ) -> tuple[object, float | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import html
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -400,10 +400,16 @@ def picker_choices(model, value_field: str, viewer, selected: list[str]) -> list
     return options
 
 
-def friendlier_widgets(form: forms.Form, filterset=None, viewer=None) -> None:
+def friendlier_widgets(
+    form: forms.Form, filterset=None, viewer=None, names: Iterable[str] | None = None
+) -> None:
     """Checkboxes, date pickers, pickers of names and named orders on the page; the address
-    and the API keep the same parameters (slugs, ISO codes, `-date`)."""
-    for field in form.fields.values():
+    and the API keep the same parameters (slugs, ISO codes, `-date`). Only the fields
+    `names` when given: a picker's names cost a cache read each."""
+    wanted = set(form.fields) if names is None else set(names)
+    for name, field in form.fields.items():
+        if name not in wanted:
+            continue
         if isinstance(field, forms.MultipleChoiceField):
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
         elif isinstance(field, forms.DateField):
@@ -411,7 +417,7 @@ def friendlier_widgets(form: forms.Form, filterset=None, viewer=None) -> None:
     filters = filterset.filters if filterset is not None else {}
     for name, declared in filters.items():
         field = form.fields.get(name)
-        if field is None:
+        if field is None or name not in wanted:
             continue
         page_choices = getattr(declared, "page_choices", None)
         if page_choices:
@@ -426,7 +432,7 @@ def friendlier_widgets(form: forms.Form, filterset=None, viewer=None) -> None:
                 if declared.pick_many
                 else ""
             )
-    if "ordering" in form.fields:
+    if "ordering" in form.fields and "ordering" in wanted:
         ordering = form.fields["ordering"]
         ordering.label = "Sort by"
         ordering.help_text = ""
@@ -435,8 +441,9 @@ def friendlier_widgets(form: forms.Form, filterset=None, viewer=None) -> None:
         ordering.widget.choices = choices
     # Validating the form made its bound fields, which copied each label and help text.
     for name, field in form.fields.items():
-        bound = form[name]
-        bound.label, bound.help_text = field.label, field.help_text or ""
+        if name in wanted:
+            bound = form[name]
+            bound.label, bound.help_text = field.label, field.help_text or ""
 
 
 def picker_widget(declared, model, viewer, raw: str) -> Picker:
@@ -458,6 +465,17 @@ def picker_widget(declared, model, viewer, raw: str) -> Picker:
         search_url=search_url or "",
         value_key=value_field,
         label_key=label_field(model),
+    )
+
+
+def field_params(data: QueryDict, name: str) -> str:
+    """The parameters a form field can read, in a stable order: its name, and its name with a
+    suffix (a range's `year_min`, a widget's `date_0`)."""
+    prefix = f"{name}_"
+    return repr(
+        sorted(
+            (key, values) for key, values in data.lists() if key == name or key.startswith(prefix)
+        )
     )
 
 
@@ -713,28 +731,57 @@ class FacetedListView(PublishedMixin, ListView):
 
     def render_filter_form(self, is_filtered: bool, more_set: int) -> str:
         form = self.filterset.form
-        friendlier_widgets(form, self.filterset, self.request.user)
         # `countries` (all of them) is the API's older spelling of `country` with
         # `country_mode=all`; the page offers it only when the address uses it.
         hidden = {name for name in ("countries",) if not self.request.GET.get(name)}
+        # The search box up front; the facets above cover the usual filters, so every other
+        # field waits under "More filters" and a phone reaches the rows sooner.
+        main = [name for name in self.main_filters[:1] if name in form.fields]
+        more = [
+            name
+            for name in dict.fromkeys([*self.main_filters[1:], *form.fields])
+            if name in form.fields
+            and name not in self.main_filters[:1]
+            and name != "ordering"
+            and name not in hidden
+        ]
+        ordering = ["ordering"] if "ordering" in form.fields else []
+        fields = self.fields_html([*main, *more, *ordering])
         context = {
             "filterset": self.filterset,
             "form_action": self.request.path,
-            # The search box up front; the facets above cover the usual filters, so every
-            # other field waits under "More filters" and a phone reaches the rows sooner.
-            "main_fields": [form[name] for name in self.main_filters[:1] if name in form.fields],
-            "more_fields": [
-                form[name]
-                for name in dict.fromkeys([*self.main_filters[1:], *form.fields])
-                if name in form.fields
-                and name not in self.main_filters[:1]
-                and name != "ordering"
-                and name not in hidden
-            ],
-            "ordering_field": form["ordering"] if "ordering" in form.fields else None,
+            "main_fields": [fields[name] for name in main],
+            "more_fields": [fields[name] for name in more],
+            "ordering_field": fields["ordering"] if ordering else None,
             # A wrong value opens "More filters" so its message is seen.
-            "more_errors": any(form[name].errors for name in form.fields),
+            "more_errors": any(name in form.errors for name in form.fields),
             "more_set": more_set,
             "is_filtered": is_filtered,
         }
         return render_to_string("records/includes/filter_form.html", context)
+
+    def fields_html(self, names: list[str]) -> dict[str, str]:
+        """Each field's HTML, kept per data version for each viewer and for the parameters
+        the field reads (its own name, or its name and a suffix): a new filter state renders
+        only the fields it sets, the other dozen are the empty ones any state shows. Django's
+        form templates take about half a millisecond a field (docs/scaling.md, tenth
+        session). A form with errors is rendered afresh, as the page cache answers it."""
+        form = self.filterset.form
+
+        def render(missing: list[str]) -> dict[str, str]:
+            friendlier_widgets(form, self.filterset, self.request.user, missing)
+            return {
+                name: render_to_string("records/includes/field.html", {"field": form[name]})
+                for name in missing
+            }
+
+        if form.errors:
+            return render(names)
+        parts = (type(self).__qualname__, audience(self.request.user), self.request.path)
+        keys = {
+            cache.versioned_key("filter-field", *parts, name, field_params(form.data, name)): name
+            for name in names
+        }
+        return {
+            name: mark_safe(html) for name, html in cache.remembered_many(keys, render).items()
+        }

@@ -291,3 +291,62 @@ def test_a_draft_named_in_the_staff_form_never_reaches_an_anonymous_one(
     assert "Zz Draft Person" in form_html(staff)
     assert "Zz Draft Person" not in form_html(anonymous)
     assert len(form_renders) == 2
+
+
+# Each field's HTML, kept per value: a new filter state renders only the fields it sets -------
+
+
+@pytest.fixture
+def field_renders(monkeypatch):
+    """The names of the fields rendered afresh, one list per rendering of a form."""
+    from records import listing
+
+    calls = []
+    friendlier = listing.friendlier_widgets
+
+    def counted(form, filterset=None, viewer=None, names=None):
+        calls.append(sorted(names))
+        return friendlier(form, filterset, viewer, names)
+
+    monkeypatch.setattr(listing, "friendlier_widgets", counted)
+    return calls
+
+
+def test_a_new_filter_state_renders_only_the_fields_it_sets(client, seeded, field_renders):
+    cache.clear()
+    client.get("/meetings/")
+    every_field = field_renders[0]
+    assert {"q", "country", "year", "ordering"} <= set(every_field)
+    filtered = client.get("/meetings/?year=2024&ordering=-date")
+    assert field_renders[1:] == [["ordering", "year"]]
+    # The same HTML as a form rendered whole, with nothing kept.
+    cache.clear()
+    fresh = client.get("/meetings/?ordering=-date&year=2024")
+    assert field_renders[2] == every_field
+    assert form_html(filtered) == form_html(fresh)
+    assert 'name="year" value="2024"' in form_html(filtered)
+    assert 'value="-date" selected' in form_html(filtered)
+
+
+def test_a_field_kept_for_one_viewer_is_not_shown_to_another(staff_client, seeded, field_renders):
+    from django.test import Client
+
+    cache.clear()
+    Person.objects.create(slug="zz-draft-person", name="Zz Draft Person", status="draft")
+    staff = staff_client.get("/meetings/")
+    anonymous = Client().get("/meetings/?year=2024")
+    assert "Zz Draft Person" in form_html(staff)
+    assert "Zz Draft Person" not in form_html(anonymous)
+    # The anonymous form had none of the staff's fields to reuse.
+    assert field_renders[1] == field_renders[0]
+
+
+def test_a_form_with_errors_is_rendered_whole_every_time(client, seeded, field_renders):
+    cache.clear()
+    client.get("/meetings/")
+    first = client.get("/meetings/?year=notayear")
+    second = client.get("/meetings/?year=notayear")
+    assert first.status_code == second.status_code == 400
+    assert field_renders[1] == field_renders[2] == field_renders[0]
+    assert "has-error" in form_html(second)
+    assert '<details class="more-filters" open>' in form_html(second)

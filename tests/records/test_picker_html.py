@@ -71,3 +71,18 @@ def test_plain_names_are_neither_normalized_again_nor_lost_by_a_copy(monkeypatch
     assert copied.choices == FLAT
     assert copied.render("country", "kz") == widget.render("country", "kz")
     assert '<option value="kz" selected>Kazakhstan</option>' in copied.render("country", "kz")
+
+
+def test_a_fields_parameters_are_its_name_and_its_suffixed_names_in_a_stable_order():
+    from django.http import QueryDict
+
+    params = listing.field_params
+    one = QueryDict("year_max=2&q=x&year=1&yearly=3&year_min=0")
+    other = QueryDict("year_min=0&year=1&year_max=2")
+    assert params(one, "year") == params(other, "year")
+    assert "yearly" not in params(one, "year") and "'q'" not in params(one, "year")
+    assert params(QueryDict("year=1"), "year") != params(QueryDict("year=2"), "year")
+    assert params(QueryDict("country=AZ&country=KZ"), "country") != params(
+        QueryDict("country=KZ"), "country"
+    )
+    assert params(QueryDict(""), "year") == params(QueryDict("q=x"), "year")

@@ -257,3 +257,24 @@ def test_without_a_cache_at_all_the_kept_version_is_the_version(kept, settings, 
     assert pacta_cache.data_version() == pacta_cache.data_version() == version
     bump_data_version()
     assert pacta_cache.data_version() != version
+
+
+# remembered_many(): several values in one round trip ------------------------------------------
+
+
+def test_remembered_many_computes_only_what_the_cache_lacks():
+    cache.clear()
+    asked = []
+
+    def compute(items):
+        asked.append(list(items))
+        return {item: item.upper() for item in items}
+
+    first = pacta_cache.remembered_many({"k-a": "a", "k-b": "b"}, compute)
+    second = pacta_cache.remembered_many({"k-a": "a", "k-b": "b", "k-c": "c"}, compute)
+    assert first == {"a": "A", "b": "B"}
+    assert second == {"a": "A", "b": "B", "c": "C"}
+    assert asked == [["a", "b"], ["c"]]
+    assert pacta_cache.remembered_many({"k-c": "c"}, compute) == {"c": "C"}
+    assert len(asked) == 2
+    cache.clear()

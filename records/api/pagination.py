@@ -6,14 +6,18 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from array import array
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage
 from django.db.models import Q, QuerySet
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from records import cache
 
 
 class ApiPagination(PageNumberPagination):
@@ -98,9 +102,50 @@ def deep_page(queryset: QuerySet, offset: int, size: int) -> QuerySet:
     """A page far from the first, without OFFSET over whole rows: the page's ids first,
     skipped over the narrow index in the list's order (an index-only scan where the order
     has one, `summits_meeting_list_order`), then those rows with their relations. Same rows,
-    same order as `queryset[offset:offset + size]`; one query more."""
-    ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+    same order as `queryset[offset:offset + size]`; one query more at most, none when the
+    ids are in the cache (`ids_in_order`)."""
+    ids = ids_in_order(queryset.values_list("pk", flat=True), offset, size)
     return queryset.filter(pk__in=ids)
+
+
+# A list's ids in its order are kept in blocks of this many, per data version and query: a
+# deep page reads one block (two where it straddles them) instead of skipping tens of
+# thousands of index entries (10 ms for page 1,234 of the meetings on PostgreSQL).
+ORDER_BLOCK = 10_000
+# Keys kept as 64-bit integers in a block; a list keyed otherwise is read by OFFSET.
+INTEGER_KEYS = ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallAutoField")
+
+
+def ids_in_order(ids: QuerySet, offset: int, size: int) -> list:
+    """`ids[offset:offset + size]`, read from blocks of the ordered ids kept in the cache;
+    a missing block is read once (its own OFFSET) and kept until the next write. Without a
+    cache (`dummy://`) the slice is read as it is, since a block would be thrown away."""
+    whole_numbers = ids.model._meta.pk.get_internal_type() in INTEGER_KEYS
+    if not whole_numbers or settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
+        return list(ids[offset : offset + size])
+    try:
+        sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:
+        return []
+    first, last = offset // ORDER_BLOCK, (offset + size - 1) // ORDER_BLOCK
+    keys = {
+        cache.versioned_key("list-order", ids.db, sql, params, ORDER_BLOCK, block): block
+        for block in range(first, last + 1)
+    }
+
+    def read(blocks: list[int]) -> dict[int, bytes]:
+        kept = {}
+        for block in blocks:
+            start = block * ORDER_BLOCK
+            kept[block] = array("q", ids[start : start + ORDER_BLOCK]).tobytes()
+        return kept
+
+    blocks = cache.remembered_many(keys, read)
+    joined = array("q")
+    for block in range(first, last + 1):
+        joined.frombytes(blocks[block])
+    start = offset - first * ORDER_BLOCK
+    return joined[start : start + size].tolist()
 
 
 def positive_int_or_none(raw: str) -> int | None:

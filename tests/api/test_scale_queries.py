@@ -3,6 +3,7 @@ the same order as a plain OFFSET, at a fixed number of queries. An export costs 
 of queries per chunk of rows, however many rows."""
 
 import csv
+import datetime as dt
 import io
 import math
 
@@ -13,9 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from records.api import pagination, viewsets
+from records.api.ordering import stable_order
 from records.models import Source
+from summits.models import Meeting
 from tests.api.conftest import get_json, slugs, streamed
 from tests.api.test_queries import grow, queries, warm_content_types
+
+PUBLISHED = {"status": "published"}
 
 
 @pytest.mark.parametrize(
@@ -35,6 +40,81 @@ def test_deferred_join_pages_equal_offset_pages(seeded, client, monkeypatch, url
     deferred = slugs(client, url)
     assert deferred == plain
     assert len(plain) == len(set(plain)) == get_json(client, url)["count"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/meetings/?page_size=4",
+        "/api/v1/meetings/?page_size=4&ordering=-title",
+        "/api/v1/documents/?page_size=4&country=AZ",
+    ],
+)
+def test_pages_read_from_kept_blocks_of_ids_equal_offset_pages(seeded, client, monkeypatch, url):
+    # Blocks of three ids, so that pages of four straddle them.
+    grow("meetings")
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 10**9)
+    plain = slugs(client, url)
+    cache.clear()
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 1)
+    monkeypatch.setattr(pagination, "ORDER_BLOCK", 3)
+    kept = slugs(client, url)
+    again = slugs(client, url)
+    assert kept == again == plain
+    assert len(plain) == len(set(plain)) == get_json(client, url)["count"] > 8
+
+
+def block_reads(client, url: str) -> tuple[int, list[str]]:
+    """How many blocks of ids (of five: LIMIT 5) a page read from the database, and its slugs."""
+    with CaptureQueriesContext(connection) as captured:
+        page = get_json(client, url)
+    reads = [q["sql"] for q in captured.captured_queries if "LIMIT 5" in q["sql"]]
+    return len(reads), [record["slug"] for record in page["results"]]
+
+
+def test_kept_blocks_of_ids_are_read_once_until_the_next_write(seeded, client, monkeypatch):
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 1)
+    monkeypatch.setattr(pagination, "ORDER_BLOCK", 5)
+    grow("meetings")
+    cache.clear()
+    ordered = slugs(client, "/api/v1/meetings/?page_size=50")
+    cache.clear()
+    # Rows 4 and 5: the end of the first block and the start of the second.
+    assert block_reads(client, "/api/v1/meetings/?page_size=2&page=3") == (2, ordered[4:6])
+    # Other pages in those blocks read none; one reaching a third block reads that one.
+    assert block_reads(client, "/api/v1/meetings/?page_size=3&page=2") == (0, ordered[3:6])
+    assert block_reads(client, "/api/v1/meetings/?page_size=4&page=2") == (0, ordered[4:8])
+    assert block_reads(client, "/api/v1/meetings/?page_size=4&page=3") == (1, ordered[8:12])
+    # A write: the blocks are read again, with the new record in its place.
+    Meeting.objects.create(
+        slug="aaa-newest", title="A", kind="talks", start_date=dt.date(2099, 1, 1), **PUBLISHED
+    )
+    reads, moved = block_reads(client, "/api/v1/meetings/?page_size=3&page=3")
+    assert (reads, moved) == (1, ["aaa-newest", *ordered][6:9])
+
+
+def test_without_a_cache_deep_pages_read_their_ids_by_offset(seeded, client, monkeypatch):
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 1)
+    grow("meetings")
+    monkeypatch.setitem(
+        pagination.settings.CACHES["default"],
+        "BACKEND",
+        "django.core.cache.backends.dummy.DummyCache",
+    )
+    captured_ids = []
+    ids_in_order = pagination.ids_in_order
+
+    def watched(ids, offset, size):
+        found = ids_in_order(ids, offset, size)
+        captured_ids.append(found)
+        return found
+
+    monkeypatch.setattr(pagination, "ids_in_order", watched)
+    expected = list(stable_order(Meeting.objects.published()).values_list("pk", flat=True)[4:8])
+    cache.clear()
+    get_json(client, "/api/v1/meetings/?page_size=4&page=2")
+    assert captured_ids == [expected]
+    assert not [key for key in cache._cache if "list-order" in key]
 
 
 def uncached_queries(client, url: str) -> tuple[int, dict]:

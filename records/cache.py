@@ -82,6 +82,11 @@ def response_seconds() -> int:
     return int(getattr(settings, "PACTA_CACHE_SECONDS", 600))
 
 
+def keeps_values() -> bool:
+    """False without a cache at all (CACHE_URL=dummy://): whatever is stored is thrown away."""
+    return not settings.CACHES["default"]["BACKEND"].endswith("DummyCache")
+
+
 def shared_cache() -> bool:
     backend = settings.CACHES["default"]["BACKEND"]
     return not backend.endswith(("LocMemCache", "DummyCache"))

@@ -121,7 +121,7 @@ def ids_in_order(ids: QuerySet, offset: int, size: int) -> list:
     a missing block is read once (its own OFFSET) and kept until the next write. Without a
     cache (`dummy://`) the slice is read as it is, since a block would be thrown away."""
     whole_numbers = ids.model._meta.pk.get_internal_type() in INTEGER_KEYS
-    if not whole_numbers or settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
+    if not whole_numbers or not cache.keeps_values():
         return list(ids[offset : offset + size])
     try:
         sql, params = ids.query.get_compiler(using=ids.db).as_sql()

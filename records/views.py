@@ -12,6 +12,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from records.changes import latest_change
@@ -23,7 +24,9 @@ from records.citing import (
     record_citation,
 )
 from records.listing import PublishedMixin, api_url
+from records.prefetching import get_one, prefetch_one
 from records.slugs import moved_record, with_query
+from records.visibility import sees_drafts
 
 
 class RecordDetailView(PublishedMixin, DetailView):
@@ -49,6 +52,26 @@ class RecordDetailView(PublishedMixin, DetailView):
 
     def get_queryset(self):
         return self.with_related(super().get_queryset(), self.request.user)
+
+    def get_object(self, queryset=None):
+        """The record by its slug, then its related rows, from queries compiled once per
+        process for this page and audience (records/prefetching.py): `get_queryset` and
+        `with_related` depend on nothing else."""
+        queryset = self.get_queryset() if queryset is None else queryset
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if slug is None or self.kwargs.get(self.pk_url_kwarg) is not None:
+            return super().get_object(queryset)
+        key = (type(self), sees_drafts(self.request.user))
+        lookups = queryset._prefetch_related_lookups
+        try:
+            record = get_one(queryset.prefetch_related(None), self.get_slug_field(), slug, key=key)
+        except queryset.model.DoesNotExist:
+            raise Http404(
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": queryset.model._meta.verbose_name}
+            ) from None
+        prefetch_one(record, lookups, key=key)
+        return record
 
     def with_related(self, queryset, user):
         return queryset.prefetch_related(citations_prefetch(user))

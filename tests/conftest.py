@@ -56,11 +56,31 @@ def cold_cache():
     # test that changes a serializer or the settings gets plans of its own.
     from records.api.viewsets import PLANS, QUERYSETS
 
-    for each in (cache, *local, PLANS, QUERYSETS):
+    # Likewise the detail pages' compiled queries (records/prefetching.py).
+    from records.prefetching import COMPILED
+
+    for each in (cache, *local, PLANS, QUERYSETS, COMPILED):
         each.clear()
     yield
-    for each in (cache, *local, PLANS, QUERYSETS):
+    for each in (cache, *local, PLANS, QUERYSETS, COMPILED):
         each.clear()
+
+
+@pytest.fixture
+def compiled_sql(monkeypatch) -> list[str]:
+    """The SQL the ORM's compiler builds from now on in the test, one entry a query."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    built = []
+    real = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        sql, params = real(self, *args, **kwargs)
+        built.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return built
 
 
 @pytest.fixture(autouse=True)

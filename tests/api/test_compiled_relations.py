@@ -3,7 +3,6 @@
 details, pages and exports, and no ORM compile for them once a request has run."""
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from records.api import plan as plan_module
 from records.api.plan import NOT_COMPILED, CompiledValues
@@ -47,18 +46,10 @@ def test_every_resource_answers_the_same_as_through_the_orm(seeded, client, requ
     assert compiled_again == through_the_orm
 
 
-def test_a_second_detail_compiles_no_query(seeded, client, monkeypatch):
+def test_a_second_detail_compiles_no_query(seeded, client, request):
     slugs = list(Meeting.objects.published().order_by("pk").values_list("slug", flat=True)[:2])
     get_json(client, f"/api/v1/meetings/{slugs[0]}/")
-    compiled_sql = []
-    real = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        sql, params = real(self, *args, **kwargs)
-        compiled_sql.append(sql)
-        return sql, params
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    compiled_sql = request.getfixturevalue("compiled_sql")
     record = get_json(client, f"/api/v1/meetings/{slugs[1]}/")
     assert record["slug"] == slugs[1]
     # Neither the record's own row nor its relations (countries, participants, documents,

@@ -5,10 +5,10 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from records.basis import BasisMixin, derived_entry
+from records.links import detail_url
 from records.models import (
     DatedMixin,
     DatePrecision,
@@ -61,7 +61,7 @@ class Package(BasisMixin, Record):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("package-detail", kwargs={"slug": self.slug})
+        return detail_url("package-detail", "slug", self.slug)
 
     def identified_display(self, identified: int) -> str:
         """'1 of 10 identified', or '2 identified, total not stated'."""
@@ -178,7 +178,7 @@ class Document(BasisMixin, DatedMixin, Record):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("document-detail", kwargs={"slug": self.slug})
+        return detail_url("document-detail", "slug", self.slug)
 
     @property
     def date_display(self) -> str:
@@ -465,7 +465,7 @@ class Project(BasisMixin, Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("project-detail", kwargs={"slug": self.slug})
+        return detail_url("project-detail", "slug", self.slug)
 
 
 class ProjectCountry(models.Model):

@@ -23,6 +23,7 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.choices import normalize_choices
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 from django_filters import MultipleChoiceFilter
@@ -700,7 +701,9 @@ class FacetedListView(PublishedMixin, ListView):
             filterset=self.filterset,
             more_set=more_set,
             filter_form=self.filter_form(is_filtered, more_set),
-            facets=self.facet_values(),
+            # Computed only when read (by a test): the page prints the kept HTML.
+            facets=SimpleLazyObject(self.facet_values),
+            facets_html=self.facets_html(),
             export_links=self.export_links(),
             row_template=self.row_template,
             heading=self.heading or self.model._meta.verbose_name_plural.capitalize(),
@@ -709,6 +712,27 @@ class FacetedListView(PublishedMixin, ListView):
             api_list_url=api_url(f"{self.api_basename}-list"),
         )
         return context
+
+    def facets_html(self) -> str:
+        """The facets' HTML, kept per data version for each viewer and filter state: every
+        page of a state shows the same counts and links (they drop the page number), and
+        building their links and rendering them was about a tenth of a cold list page
+        (docs/scaling.md, eleventh session). The parameters keep their order in the key, as
+        the links keep it."""
+        if not self.filterset.is_valid():
+            return ""
+        request = self.request
+        state = [(name, values) for name, values in request.GET.lists() if name not in PAGE_PARAMS]
+        key = cache.versioned_key(
+            "facets", type(self).__qualname__, audience(request.user), request.path, repr(state)
+        )
+        rendered = cache.remembered(
+            key,
+            lambda: render_to_string(
+                "records/includes/facets.html", {"facets": self.facet_values()}
+            ),
+        )
+        return mark_safe(rendered)
 
     def filter_form(self, is_filtered: bool, more_set: int) -> str:
         """The filter form's HTML, rendered once per data version for each viewer and filter

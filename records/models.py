@@ -10,11 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from rapidfuzz.distance import DamerauLevenshtein
 from simple_history.models import HistoricalRecords
 
 from records.input_checks import text_problem
+from records.links import detail_url
 from records.registry import register, register_part
 from records.search import query_terms, word_matches
 from records.slugs import FormerSlug
@@ -322,7 +322,7 @@ class Source(DatedMixin, Record):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("source-detail", kwargs={"slug": self.slug})
+        return detail_url("source-detail", "slug", self.slug)
 
     def clean(self) -> None:
         super().clean()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from records.basis import BasisMixin
+from records.links import detail_url
 from records.models import (
     DatedMixin,
     DatePrecision,
@@ -56,7 +57,7 @@ class Country(EditVersioned, SeedTracked):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("country-detail", kwargs={"code": self.code.lower()})
+        return detail_url("country-detail", "code", self.code.lower())
 
     @property
     def slug(self) -> str:
@@ -117,7 +118,7 @@ class Person(Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("person-detail", kwargs={"slug": self.slug})
+        return detail_url("person-detail", "slug", self.slug)
 
 
 class Office(models.Model):
@@ -185,7 +186,7 @@ class Organization(Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organization-detail", kwargs={"slug": self.slug})
+        return detail_url("organization-detail", "slug", self.slug)
 
 
 class Body(Record):
@@ -222,7 +223,7 @@ class Body(Record):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("body-detail", kwargs={"slug": self.slug})
+        return detail_url("body-detail", "slug", self.slug)
 
 
 class Meeting(BasisMixin, DatedMixin, Record):
@@ -371,7 +372,7 @@ class Meeting(BasisMixin, DatedMixin, Record):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting-detail", kwargs={"slug": self.slug})
+        return detail_url("meeting-detail", "slug", self.slug)
 
     def clean(self) -> None:
         super().clean()

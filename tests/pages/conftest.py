@@ -60,3 +60,17 @@ def staff_client(client, django_user_model):
     )
     verify_otp(client, user)
     return client
+
+
+def counted_calls(monkeypatch, cls, name: str) -> list[str]:
+    """The request paths for which `cls.name` ran (rather than its result coming from a
+    cache), one entry a call."""
+    calls = []
+    real = getattr(cls, name)
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.request.get_full_path())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, counted)
+    return calls

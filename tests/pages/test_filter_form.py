@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from agreements.models import Document, Package
 from records.models import EditorialStatus
-from summits.models import Meeting, Person
+from summits.models import Meeting, MeetingCountry, Person
 
-from .conftest import count_queries, text_of
+from .conftest import count_queries, counted_calls, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -235,15 +235,7 @@ def form_renders(monkeypatch):
     """How many times a list page's filter form was rendered rather than taken from the cache."""
     from records.listing import FacetedListView
 
-    calls = []
-    render = FacetedListView.render_filter_form
-
-    def counted(self, *args, **kwargs):
-        calls.append(self.request.get_full_path())
-        return render(self, *args, **kwargs)
-
-    monkeypatch.setattr(FacetedListView, "render_filter_form", counted)
-    return calls
+    return counted_calls(monkeypatch, FacetedListView, "render_filter_form")
 
 
 def form_html(response) -> str:
@@ -252,16 +244,35 @@ def form_html(response) -> str:
     return body[start : body.index("</form>", start)]
 
 
-def test_the_filter_form_is_rendered_once_for_every_page_of_a_filter_state(
-    client, seeded, form_renders
+@pytest.fixture
+def facet_renders(monkeypatch):
+    """How many times a list page's facets were counted and rendered, not taken from the
+    cache."""
+    from records.listing import FacetedListView
+
+    return counted_calls(monkeypatch, FacetedListView, "facet_values")
+
+
+def facets_html(response) -> str:
+    body = response.content.decode()
+    start = body.index('<section class="facet"')
+    return body[start : body.index("<form", start)]
+
+
+def test_the_form_and_the_facets_are_made_once_for_every_page_of_a_filter_state(
+    client, seeded, form_renders, facet_renders
 ):
     first = client.get("/meetings/?ordering=-date")
     second = client.get("/meetings/?ordering=-date&page=1")
     assert first.status_code == second.status_code == 200
-    assert len(form_renders) == 1
+    assert len(form_renders) == len(facet_renders) == 1
     assert form_html(first) == form_html(second)
+    assert facets_html(first) == facets_html(second)
     assert "{#" not in second.content.decode()  # no template comment leaks into the page
     assert 'value="-date" selected' in form_html(second)
+    # Each facet link keeps the state and drops the page.
+    assert 'href="?ordering=-date&amp;country=' in facets_html(second)
+    assert "page=" not in facets_html(second)
 
 
 def test_another_filter_state_gets_a_form_of_its_own(client, seeded, form_renders):
@@ -350,3 +361,32 @@ def test_a_form_with_errors_is_rendered_whole_every_time(client, seeded, field_r
     assert field_renders[1] == field_renders[2] == field_renders[0]
     assert "has-error" in form_html(second)
     assert '<details class="more-filters" open>' in form_html(second)
+
+
+# The facets' HTML, kept per filter state beside the form -----------------------------------
+
+
+def test_the_facets_are_counted_again_for_another_state_or_after_a_write(
+    client, seeded, facet_renders
+):
+    client.get("/meetings/")
+    client.get("/meetings/?year=2024")
+    assert len(facet_renders) == 2
+    meeting = Meeting.objects.published().filter(participations__country__code="KZ").first()
+    MeetingCountry.objects.filter(meeting=meeting, country__code="KZ").delete()
+    client.get("/meetings/?page=1")
+    assert len(facet_renders) == 3
+
+
+def test_facets_kept_for_staff_are_not_shown_to_the_public(staff_client, seeded, facet_renders):
+    from django.test import Client
+
+    Meeting.objects.filter(pk=Meeting.objects.published().first().pk).update(status="draft")
+    staff = staff_client.get("/meetings/")
+    public = Client().get("/meetings/?page=1")
+    assert len(facet_renders) == 2
+    kinds = [
+        {value.value: value.count for value in facets_of(response)["kind"].values()}
+        for response in (staff, public)
+    ]
+    assert kinds[0] != kinds[1]

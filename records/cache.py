@@ -232,12 +232,13 @@ def versioned_key(kind: str, *parts: object) -> str:
     return unversioned_key(kind, *parts, data_version())
 
 
-def filter_params(params, skipped: Iterable[str] = ()) -> str:
+def filter_params(params, skipped: Iterable[str] = (), *, ordered: bool = False) -> str:
     """The parameters that select rows, in a stable order: the same filters in any order,
-    on any page or sorted any way, count the same rows."""
+    on any page or sorted any way, count the same rows. `ordered` keeps the order they came
+    in, for what shows them in that order (links that repeat the query)."""
     skipped = set(skipped)
-    items = sorted((key, values) for key, values in params.lists() if key not in skipped)
-    return repr(items)
+    items = [(key, values) for key, values in params.lists() if key not in skipped]
+    return repr(items if ordered else sorted(items))
 
 
 def remembered(key: str, compute: Callable[[], object]):

@@ -722,9 +722,12 @@ class FacetedListView(PublishedMixin, ListView):
         if not self.filterset.is_valid():
             return ""
         request = self.request
-        state = [(name, values) for name, values in request.GET.lists() if name not in PAGE_PARAMS]
         key = cache.versioned_key(
-            "facets", type(self).__qualname__, audience(request.user), request.path, repr(state)
+            "facets",
+            type(self).__qualname__,
+            audience(request.user),
+            request.path,
+            cache.filter_params(request.GET, PAGE_PARAMS, ordered=True),
         )
         rendered = cache.remembered(
             key,

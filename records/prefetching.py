@@ -30,44 +30,33 @@ from django.db.models.query import (
     prefetch_related_objects,
 )
 
-from records.api.plan import PlanCache
+from records.compiled import NOT_COMPILED, CompiledSQL, PlanCache
 
 # Stand-ins no record has (primary keys are positive; slugs are lower-case letters, digits
 # and hyphens), each told apart from every other parameter of the query compiled with it.
 STAND_IN_PK = -7_340_000_000_777
 STAND_IN_TEXT = "Pacta stand-in 7340000000777"
 
-NOT_COMPILED = object()
 COMPILED = PlanCache(512)
 
 
 @dataclass(frozen=True)
 class CompiledQuery:
-    """A model queryset's SQL with the stand-in's place (`slot`) among its parameters, and
-    the compiler that made it (its select list turns rows into instances)."""
+    """A model queryset compiled with one stand-in (records/compiled.py), and the model its
+    rows become."""
 
-    compiler: Any
-    sql: str
-    params: tuple
-    slot: int
+    sql: CompiledSQL
     model: type[Model]
 
     @classmethod
     def of(cls, queryset: QuerySet, stand_in: Any) -> CompiledQuery | object:
-        compiler = queryset.query.chain().get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except Exception:  # an empty or unusual query: Django knows what to do with it
+        compiled = CompiledSQL.of(queryset, [stand_in])
+        if compiled is NOT_COMPILED:
             return NOT_COMPILED
-        slots = [index for index, value in enumerate(params) if value == stand_in]
-        if len(slots) != 1 or not sql:
-            return NOT_COMPILED
-        return cls(compiler, sql, tuple(params), slots[0], queryset.model)
+        return cls(compiled, queryset.model)
 
     def instances(self, value: Any, db: str) -> list[Model]:
-        params = list(self.params)
-        params[self.slot] = value
-        return list(ModelIterable(_Rows(self, db, tuple(params))))
+        return list(ModelIterable(_Rows(self.sql, self.model, db, self.sql.params_with([value]))))
 
 
 class _Rows:
@@ -75,8 +64,8 @@ class _Rows:
 
     _known_related_objects: dict = {}
 
-    def __init__(self, compiled: CompiledQuery, db: str, params: tuple):
-        self.db, self.model = db, compiled.model
+    def __init__(self, compiled: CompiledSQL, model: type[Model], db: str, params: list):
+        self.db, self.model = db, model
         compiler = object.__new__(type(compiled.compiler))
         compiler.__dict__.update(compiled.compiler.__dict__)
         # Connections belong to threads: the compiled query runs on this thread's.

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import operator
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
@@ -33,6 +32,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch
 from rest_framework import serializers
 
+from records.compiled import NOT_COMPILED, CompiledSQL, PlanCache
 from records.serializers import ApiUrlField, LinkSerializer, PublicUrlField, RelatedValuesField
 from records.visibility import status_shown
 
@@ -418,14 +418,13 @@ class Relation:
 
 
 class CompiledValues:
-    """A `.values()` query compiled once: its SQL, where the values it is run with go among
-    its parameters, its column names, and the compiler that converts its rows (dates on
-    SQLite, JSON), so that running it again is a cursor call."""
+    """A `.values()` query compiled once (records/compiled.py), with its column names, so that
+    running it again for other ids is a cursor call; its compiler converts the rows (dates on
+    SQLite, JSON)."""
 
-    def __init__(self, compiler, sql: str, params: tuple, slots: list[int], names: list[str]):
-        self.compiler, self.sql, self.params = compiler, sql, list(params)
-        self.slots, self.names = slots, names
-        self.alias = compiler.using
+    def __init__(self, compiled: CompiledSQL, names: list[str]):
+        self.compiled, self.names = compiled, names
+        self.alias = compiled.compiler.using
 
     @classmethod
     def compile(
@@ -434,71 +433,34 @@ class CompiledValues:
         """`queryset` filtered on a list of `count` ids (`match`: its `__in` lookup)."""
         flat = [names[0], *names[1]]
         # Distinct stand-ins no real parameter equals, found again among the parameters.
-        sentinels = [-7_340_000_000_001 - i for i in range(count)]
-        return cls.of(queryset.filter(**{match: sentinels}).values(*flat), sentinels)
+        stand_ins = [-7_340_000_000_001 - i for i in range(count)]
+        return cls.of(queryset.filter(**{match: stand_ins}).values(*flat), stand_ins)
 
     @classmethod
-    def of(cls, values: QuerySet, sentinels: list) -> CompiledValues | object:
-        """`values` compiled, with each of `sentinels` (distinct values made up to be told
-        apart from any other parameter) to be replaced by those given to rows(), in order; or
-        NOT_COMPILED when they are not each found once among its parameters (the caller then
-        runs the query through the ORM)."""
+    def of(cls, values: QuerySet, stand_ins: list) -> CompiledValues | object:
+        """`values` compiled, with each of `stand_ins` to be replaced by those given to
+        rows(), in order; or NOT_COMPILED (the caller then runs the query through the ORM)."""
         query = values.query
         if query.extra_select:
             return NOT_COMPILED
         # The row's names as ValuesIterable gives them.
         names = list(query.selected) if query.selected else [*query.values_select]
         names += list(query.annotation_select) if not query.selected else []
-        compiler = query.get_compiler(values.db)
-        try:
-            sql, params = compiler.as_sql()
-        except Exception:  # an empty or unusual query: the ORM knows what to do with it
+        compiled = CompiledSQL.of(values, stand_ins)
+        if compiled is NOT_COMPILED:
             return NOT_COMPILED
-        found = [index for index, value in enumerate(params) if value in sentinels]
-        where = {params[index]: index for index in found}
-        if len(found) != len(sentinels) or len(where) != len(sentinels):
-            return NOT_COMPILED
-        return cls(compiler, sql, params, [where[value] for value in sentinels], names)
+        return cls(compiled, names)
 
     def rows(self, ids: list[int]) -> list[dict]:
-        params = self.params.copy()
-        for slot, value in zip(self.slots, ids, strict=True):
-            params[slot] = value
+        compiled = self.compiled
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(compiled.sql, compiled.params_with(ids))
             fetched = cursor.fetchall()
         names = self.names
         return [
             dict(zip(names, row, strict=True))
-            for row in self.compiler.results_iter(results=[fetched])
+            for row in compiled.compiler.results_iter(results=[fetched])
         ]
-
-
-NOT_COMPILED = object()
-
-
-class PlanCache:
-    """Plans, compiled queries and base querysets shared by a process's requests and threads,
-    at most `size` of them (the oldest dropped first). Each is read-only once made, so sharing
-    one needs no lock; the lock only keeps the bound."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.plans: dict[tuple, Any] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        return self.plans.get(key)
-
-    def put(self, key: tuple, plan: Any) -> None:
-        with self.lock:
-            while len(self.plans) >= self.size:
-                self.plans.pop(next(iter(self.plans)))
-            self.plans[key] = plan
-
-    def clear(self) -> None:
-        with self.lock:
-            self.plans.clear()
 
 
 def as_prefetch(lookup: str | Prefetch) -> Prefetch:

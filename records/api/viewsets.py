@@ -37,9 +37,10 @@ from records.api.downloads import (
 )
 from records.api.ordering import stable_order
 from records.api.pagination import ApiPagination, UpdatedCursorPagination
-from records.api.plan import Computed, PlanCache, RecordPlan, as_prefetch, loaded_columns
+from records.api.plan import Computed, RecordPlan, as_prefetch, loaded_columns
 from records.api.schema import PactaAutoSchema
 from records.api.throttling import ApiAnonThrottle
+from records.compiled import PlanCache
 from records.models import Citation
 from records.slugs import moved_record, with_query
 from records.visibility import audience, sees_drafts

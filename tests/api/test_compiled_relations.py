@@ -5,8 +5,9 @@ details, pages and exports, and no ORM compile for them once a request has run."
 import pytest
 
 from records.api import plan as plan_module
-from records.api.plan import NOT_COMPILED, CompiledValues
+from records.api.plan import CompiledValues
 from records.api.viewsets import PLANS, RecordViewSet
+from records.compiled import NOT_COMPILED
 from records.tracking import anonymous_request
 from summits.models import Meeting, MeetingCountry
 

@@ -5,8 +5,8 @@ action, the audience and the host its absolute URLs are made for."""
 import pytest
 
 from records.api import plan as plan_module
-from records.api.plan import PlanCache
 from records.api.viewsets import PLANS, QUERYSETS
+from records.compiled import PlanCache
 from summits.models import Meeting
 
 from .conftest import EXAMPLES, get_json

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from records import prefetching
-from records.prefetching import COMPILED, NOT_COMPILED, get_one, prefetch_one
+from records.compiled import NOT_COMPILED
+from records.prefetching import COMPILED, get_one, prefetch_one
 from summits.models import Meeting, MeetingCountry
 from summits.views import MeetingDetailView
 from tests.draft_world import LINKED, RESOURCES, DraftWorld

@@ -140,12 +140,23 @@ class DatasetView(APIView):
             viewset = viewset_class(request=request, format_kwarg=None, kwargs={})
             viewset.action = "dataset"
             yield f', "{prefix}": ['
-            records = viewset.records_of(stable_order(viewset.get_queryset()))
+            queryset = stable_order(viewset.get_queryset())
             separator = "\n"
-            for batch in batches(records, EXPORT_CHUNK_SIZE):
-                lines = [json_line(record).rstrip("\n") for record in batch]
-                yield separator + ",\n".join(lines)
-                separator = ",\n"
+            # The records' JSON lines, kept between data versions as the JSON Lines export
+            # keeps them (records/api/lines.py), or built here. A JSON line holds no line
+            # break of its own (the encoder escapes them), so a chunk splits at each.
+            kept = viewset.kept_lines(queryset, "jsonl", json_line)
+            if kept is None:
+                chunks = (
+                    "".join(json_line(record) for record in batch)
+                    for batch in batches(viewset.records_of(queryset), EXPORT_CHUNK_SIZE)
+                )
+            else:
+                chunks = kept
+            for chunk in chunks:
+                if chunk:
+                    yield separator + ",\n".join(chunk[:-1].split("\n"))
+                    separator = ",\n"
             yield "]"
         footer = {"license": data_license(), "changes_cursor": cursor}
         yield ", " + json.dumps(footer, ensure_ascii=False)[1:] + "\n"

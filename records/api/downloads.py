@@ -135,12 +135,9 @@ def batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def csv_lines(columns: list[str], records: Iterable[dict], size: int = 500) -> Iterator[str]:
-    """The header, then the lines of the records, a batch at a time: their lists and objects
-    flattened, their dates as precise as their precision column says (which stays beside
-    them), their formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def csv_cells(columns: list[str]) -> Callable[[dict], list]:
+    """record -> its CSV cells: lists and objects flattened, dates as precise as their
+    precision column says (which stays beside them), formulas defused."""
     known = set(columns)
     dated = [
         (position, precision)
@@ -149,33 +146,63 @@ def csv_lines(columns: list[str], records: Iterable[dict], size: int = 500) -> I
         if precision in known and precision != column
     ]
 
-    def written() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    def cells(record: dict) -> list:
+        values = [record.get(column) for column in columns]
+        for position, precision in dated:
+            if values[position]:
+                values[position] = at_precision(values[position], record.get(precision))
+        # Most of an export's cells are plain strings that start with no formula character:
+        # they are kept inline, without a call per cell, which was half of a meetings
+        # export's time.
+        return [
+            value
+            if type(value) is str and value[:1] not in FORMULA_FIRST
+            else ("" if value is None else safe_cell(value))
+            for value in values
+        ]
+
+    return cells
+
+
+class _CSVText:
+    """A CSV writer whose output is taken as text after each write."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def written(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
         return text
 
-    writer.writerow(columns)
-    yield written()
-    # Most of an export's cells are plain strings that start with no formula character: they
-    # are kept inline, without a call per cell, which was half of a meetings export's time.
+
+def csv_header(columns: list[str]) -> str:
+    text = _CSVText()
+    text.writer.writerow(columns)
+    return text.written()
+
+
+def csv_lines(columns: list[str], records: Iterable[dict], size: int = 500) -> Iterator[str]:
+    """The header, then the lines of the records (csv_cells), a batch at a time."""
+    cells, text = csv_cells(columns), _CSVText()
+    yield csv_header(columns)
     for batch in batches(records, size):
-        lines = []
-        for record in batch:
-            values = [record.get(column) for column in columns]
-            for position, precision in dated:
-                if values[position]:
-                    values[position] = at_precision(values[position], record.get(precision))
-            lines.append(
-                [
-                    value
-                    if type(value) is str and value[:1] not in FORMULA_FIRST
-                    else ("" if value is None else safe_cell(value))
-                    for value in values
-                ]
-            )
-        writer.writerows(lines)
-        yield written()
+        text.writer.writerows([cells(record) for record in batch])
+        yield text.written()
+
+
+def csv_line(columns: list[str]) -> Callable[[dict], str]:
+    """record -> its CSV line (a record of several lines when a cell holds line breaks), as
+    csv_lines writes it."""
+    cells, text = csv_cells(columns), _CSVText()
+
+    def line(record: dict) -> str:
+        text.writer.writerow(cells(record))
+        return text.written()
+
+    return line
 
 
 # Query parameters that shape a download, not which rows it holds.
@@ -225,6 +252,9 @@ def streaming(content: Iterator[str], content_type: str, filename: str) -> Strea
 
 # A temporary file a build left behind (its process killed mid-way) is removed after this long.
 ABANDONED_SECONDS = 3600
+# A store of export lines (records/api/lines.py) not used for this long is removed: it was
+# for another host, an earlier release or an earlier schema.
+UNUSED_LINES_SECONDS = 7 * 86400
 
 
 def built_once(
@@ -300,9 +330,16 @@ def written_to(path: Path, chunks: Generator[str, None, None]) -> Iterator[str]:
 def pruned(directory: Path, *, keep: Path) -> None:
     """Removes the files no current answer needs: those neither built nor served for as long
     as a cached answer lives (earlier data versions' files among them, since a write changes
-    every key), then the least recently served beyond PACTA_DOWNLOAD_FILES_MB, and temporary
-    files abandoned by a build that died."""
+    every key), then the least recently served beyond PACTA_DOWNLOAD_FILES_MB, temporary
+    files abandoned by a build that died, and stores of export lines no longer used."""
     now = time.time()
+    with contextlib.suppress(FileNotFoundError):
+        for entry in (directory / "lines").glob("*.sqlite3"):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.stat().st_mtime < now - UNUSED_LINES_SECONDS:
+                    # Its write-ahead log and shared memory go with it.
+                    for part in (entry, *entry.parent.glob(f"{entry.name}-*")):
+                        part.unlink(missing_ok=True)
     stale, budget = now - cache.response_seconds(), kept_bytes()
     entries = []
     for entry in directory.iterdir():

@@ -10,6 +10,7 @@ import functools
 import tomllib
 from collections.abc import Callable, Iterator
 from importlib import metadata
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
@@ -30,11 +31,17 @@ from records.api.downloads import (
     JSONOnlyNegotiation,
     batches,
     built_once,
+    csv_header,
+    csv_line,
     csv_lines,
+    downloads_dir,
     export_filename,
     json_line,
+    kept_bytes,
     streaming,
 )
+from records.api.lines import code_digest, kept_lines, migrations_applied
+from records.api.lines import store_path as lines_store_path
 from records.api.ordering import stable_order
 from records.api.pagination import ApiPagination, UpdatedCursorPagination
 from records.api.plan import Computed, RecordPlan, as_prefetch, loaded_columns
@@ -343,13 +350,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Exports ----------------------------------------------------------------------------
 
-    def export_records(self) -> Iterator[dict]:
-        # Filtering happens now, so a bad filter is a 400 before the 200 starts; rows are read
-        # only while the body streams. An export never read (or abandoned mid-way) then holds
-        # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
-        # garbage collector in the middle of another query on the connection, deadlocked it.
-        return self.records_of(self.filter_queryset(self.get_queryset()))
-
     def records_of(self, queryset: QuerySet) -> Iterator[dict]:
         """The serializer's record of every row, as the API shows it, but built from plain
         rows a chunk at a time (records/api/plan.py): ten times quicker than serializing
@@ -416,6 +416,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             "csv",
             "text/csv; charset=utf-8",
             lambda records: csv_lines(columns, records, EXPORT_CHUNK_SIZE),
+            head=csv_header(columns),
+            line=csv_line(columns),
         )
 
     @extend_schema(
@@ -431,18 +433,31 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
                 "".join(json_line(record) for record in batch)
                 for batch in batches(records, EXPORT_CHUNK_SIZE)
             ),
+            head="",
+            line=json_line,
         )
 
     def download(
-        self, extension: str, content_type: str, encode: Callable[[Iterator[dict]], Iterator[str]]
+        self,
+        extension: str,
+        content_type: str,
+        encode: Callable[[Iterator[dict]], Iterator[str]],
+        *,
+        head: str,
+        line: Callable[[dict], str],
     ):
-        """The export in `encode`'s format. Staff, who see drafts, get it built afresh; the
-        public's is built once per data version and set of filters, then served from a file
-        (records/api/downloads.built_once) with its ETag."""
-        records = self.export_records()  # a bad filter is a 400 now, before anything is read
+        """The export in `encode`'s format (`head`, then a `line` per record). Staff, who see
+        drafts, get it built afresh; the public's is built once per data version and set of
+        filters, then served from a file (records/api/downloads.built_once) with its ETag,
+        and its lines are kept per record between versions (records/api/lines.py)."""
+        # Filtered now, so that a bad filter is a 400 before the 200 starts; rows are read
+        # only while the body streams. An export never read (or abandoned mid-way) then holds
+        # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
+        # garbage collector in the middle of another query on the connection, deadlocked it.
+        queryset = self.filter_queryset(self.get_queryset())
         filename = self.export_filename(extension)
         if self.staff:
-            return streaming(encode(records), content_type, filename)
+            return streaming(encode(self.records_of(queryset)), content_type, filename)
         key = cache.versioned_key(
             "export",
             self.resource,
@@ -453,13 +468,66 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             self.request.build_absolute_uri("/"),
             cache.filter_params(self.export_params()),
         )
+
+        def chunks():
+            kept = self.kept_lines(queryset, extension, line)
+            if kept is None:
+                yield from encode(self.records_of(queryset))
+                return
+            if head:
+                yield head
+            yield from kept
+
         return built_once(
             self.request._request,
             key=key,
             name=self.resource,
-            chunks=lambda: encode(records),
+            chunks=chunks,
             content_type=content_type,
             filename=filename,
+        )
+
+    def kept_lines(
+        self, queryset: QuerySet, extension: str, line: Callable[[dict], str]
+    ) -> Iterator[str] | None:
+        """The `line` of each record of `queryset`, a chunk at a time, each kept between data
+        versions (records/api/lines.py); or None when lines cannot be kept (no `updated_at`
+        to know a line is current, no files kept at all, or drafts shown)."""
+        plan = self.plan(queryset)
+        if (
+            self.staff
+            or not self.timestamped
+            or "updated_at" not in plan.columns
+            or kept_bytes() <= 0
+        ):
+            return None
+        store = self.line_store(queryset, plan, extension)
+        return kept_lines(queryset, plan, line, store, chunk_size=EXPORT_CHUNK_SIZE)
+
+    def line_store(self, queryset: QuerySet, plan: RecordPlan, extension: str) -> Path:
+        """Where the lines are kept: one store for everything that makes a line."""
+        alias = queryset.db
+        database = settings.DATABASES[alias]
+        return lines_store_path(
+            downloads_dir(),
+            self.resource,
+            extension,
+            self.export_columns() if extension == "csv" else (),
+            self.get_serializer_class().__qualname__,
+            tuple(plan.columns),
+            DATASET_FORMAT_VERSION,
+            pacta_version(),
+            self.request.build_absolute_uri("/"),
+            code_digest(
+                "records.api.downloads",
+                "records.api.lines",
+                "records.api.plan",
+                "records.serializers",
+                type(self).__module__,
+                self.get_serializer_class().__module__,
+            ),
+            (database["ENGINE"], str(database["NAME"]), database.get("HOST", "")),
+            migrations_applied(alias),
         )
 
     def export_filename(self, extension: str) -> str:

@@ -42,15 +42,20 @@ class CompiledSQL:
             return NOT_COMPILED
         if not sql:
             return NOT_COMPILED
-        slots = []
-        for stand_in in stand_ins:
-            found = [index for index, value in enumerate(params) if value == stand_in]
-            if len(found) != 1:
-                return NOT_COMPILED
-            slots.append(found[0])
-        if len(set(slots)) != len(slots):
+        # Where each parameter equal to a stand-in is: one pass, however many stand-ins (a
+        # relation read for 500 records has 500).
+        wanted = set(stand_ins)
+        places: dict = {}
+        for index, value in enumerate(params):
+            try:
+                if value in wanted:
+                    places.setdefault(value, []).append(index)
+            except TypeError:  # an unhashable parameter (a list) is no stand-in
+                continue
+        slots = [places.get(stand_in, ()) for stand_in in stand_ins]
+        if len(wanted) != len(stand_ins) or any(len(found) != 1 for found in slots):
             return NOT_COMPILED
-        return cls(compiler, sql, tuple(params), tuple(slots))
+        return cls(compiler, sql, tuple(params), tuple(found[0] for found in slots))
 
     def params_with(self, values: Sequence) -> list:
         """The parameters with `values` where the stand-ins were, in the stand-ins' order."""

@@ -77,6 +77,15 @@ def with_stamp(queryset: QuerySet) -> QuerySet:
     )
 
 
+def damaged(error: sqlite3.DatabaseError) -> bool:
+    """Whether the error says the file is not a sound database (rather than busy or locked,
+    which passes)."""
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error).lower()
+        return not ("locked" in text or "busy" in text)
+    return True
+
+
 class LineStore:
     """The kept lines of one store file: `pk -> (stamp, line)`."""
 
@@ -88,11 +97,17 @@ class LineStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.connection = self.open()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
+            if not damaged(error):
+                # Busy (another worker writing past BUSY_MS): this export builds its lines
+                # without the store; the file, in use by others, stays.
+                logger.warning("Export line store %s busy: %s", self.path, error)
+                return self
             # A damaged file (a cache: nothing in it is lost) is made again once.
-            logger.warning("Export line store %s unreadable; made again", self.path)
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+            logger.warning("Export line store %s unreadable (%s); made again", self.path, error)
+            for part in (self.path, *self.path.parent.glob(f"{self.path.name}-*")):
+                with contextlib.suppress(OSError):
+                    part.unlink()
             try:
                 self.connection = self.open()
             except (OSError, sqlite3.DatabaseError):
@@ -104,13 +119,20 @@ class LineStore:
     def open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            # Only what is missing is set or made: each needs a lock the other workers may
+            # hold, and a store in use has both.
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
             # A cache: losing its last writes in a power cut costs rebuilding them.
             connection.execute("PRAGMA synchronous=OFF")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS lines"
-                " (pk INTEGER PRIMARY KEY, stamp TEXT NOT NULL, line TEXT NOT NULL)"
-            )
+            made = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lines'"
+            ).fetchone()
+            if not made:
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS lines"
+                    " (pk INTEGER PRIMARY KEY, stamp TEXT NOT NULL, line TEXT NOT NULL)"
+                )
         except sqlite3.DatabaseError:
             connection.close()
             raise

@@ -5,6 +5,7 @@ export built afresh."""
 
 import json
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -227,3 +228,51 @@ def test_dataset_json_takes_the_json_lines_the_export_keeps(seeded, client, buil
     assert without_build_time(dataset) == without_build_time(
         afresh(client, "/api/v1/dataset.json")
     )
+
+
+def test_a_store_busy_with_another_worker_is_left_alone(seeded, client, built, monkeypatch):
+    url = EXPORTS[0]
+    streamed(client.get(url))
+    [store] = stores()
+    built.clear()
+    opening = lines.LineStore.open
+
+    def busy(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(lines.LineStore, "open", busy)
+    body = streamed(client.get(url + "?country=AZ"))
+    assert body == afresh(client, url + "?country=AZ")
+    # Built without the store, which stays, with every line it kept.
+    assert built
+    assert stores() == [store]
+    monkeypatch.setattr(lines.LineStore, "open", opening)
+    built.clear()
+    streamed(client.get(url + "?country=KZ"))
+    assert built == []
+
+
+def test_writes_that_find_the_store_busy_only_cost_keeping_those_lines(
+    seeded, client, built, committed
+):
+    url = EXPORTS[0]
+    streamed(client.get(url))
+    [store] = stores()
+    meeting = Meeting.objects.published().first()
+    with committed():
+        meeting.title = "Edited while the store is busy"
+        meeting.save()
+    built.clear()
+    other = sqlite3.connect(store, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another worker writing its lines
+    monkeypatch_busy = lines.BUSY_MS
+    lines.BUSY_MS = 50
+    try:
+        body = streamed(client.get(url))
+    finally:
+        lines.BUSY_MS = monkeypatch_busy
+        other.execute("ROLLBACK")
+        other.close()
+    assert built == [(Meeting, meeting.pk)]
+    assert body == afresh(client, url)
+    assert stores() == [store]

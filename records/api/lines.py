@@ -12,16 +12,14 @@ the downloads directory; an export reads its rows' ids and times in its own orde
 each line kept at that time, building only the others.
 
 What else makes a line is in the store's name: the resource, the format and its columns, the
-host (absolute URLs), the format version, the code that renders lines and the migrations
-applied. The store is a cache: when it cannot be read or written, the export builds its
-lines as before."""
+host (absolute URLs), the format version, the project's code and the migrations applied. The
+store is a cache: when it cannot be read or written, the export builds its lines as before."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import hashlib
-import inspect
 import logging
 import os
 import sqlite3
@@ -30,6 +28,10 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+import django
+import rest_framework
+from django.apps import apps
+from django.conf import settings
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import CharField, Max, QuerySet
 from django.db.models.functions import Cast
@@ -45,13 +47,24 @@ Encoder = Callable[[dict], str]
 
 
 @functools.cache
-def code_digest(*modules: str) -> str:
-    """The source of the modules that render a line: an edited renderer makes a new store."""
-    digest = hashlib.sha256()
-    for name in sorted(modules):
-        module = sys.modules.get(name)
-        with contextlib.suppress(OSError, TypeError):
-            digest.update(inspect.getsource(module).encode() if module else name.encode())
+def code_digest() -> str:
+    """The project's own Python source, read once per process. What renders a line is spread
+    over it (the serializers, the plan, the cells' flattening, choice labels, the basis of
+    facts), and a change to any of it must not leave lines built by the code before, so any
+    change makes a new store: a deployment builds its lines once."""
+    base, installed = Path(settings.BASE_DIR).resolve(), Path(sys.prefix).resolve()
+    roots = {base / "config"}
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        if path.is_relative_to(base) and not path.is_relative_to(installed):
+            roots.add(path)
+    # The libraries' own part (DRF's fields, Django's converters) by their versions.
+    digest = hashlib.sha256(f"{django.__version__} {rest_framework.VERSION}".encode())
+    for root in sorted(roots):
+        for source in sorted(root.rglob("*.py")):
+            digest.update(str(source.relative_to(base)).encode() + b"\0")
+            with contextlib.suppress(OSError):
+                digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

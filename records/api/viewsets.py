@@ -518,14 +518,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             DATASET_FORMAT_VERSION,
             pacta_version(),
             self.request.build_absolute_uri("/"),
-            code_digest(
-                "records.api.downloads",
-                "records.api.lines",
-                "records.api.plan",
-                "records.serializers",
-                type(self).__module__,
-                self.get_serializer_class().__module__,
-            ),
+            code_digest(),
             (database["ENGINE"], str(database["NAME"]), database.get("HOST", "")),
             migrations_applied(alias),
         )

@@ -276,3 +276,20 @@ def test_writes_that_find_the_store_busy_only_cost_keeping_those_lines(
     assert built == [(Meeting, meeting.pk)]
     assert body == afresh(client, url)
     assert stores() == [store]
+
+
+def test_any_change_to_the_projects_code_makes_a_new_store(settings, tmp_path):
+    (tmp_path / "config").mkdir()
+    source = tmp_path / "config" / "renderer.py"
+    source.write_text("LABEL = 'Summit'\n")
+    settings.BASE_DIR = tmp_path
+    try:
+        lines.code_digest.cache_clear()
+        before = lines.code_digest()
+        lines.code_digest.cache_clear()
+        assert lines.code_digest() == before
+        source.write_text("LABEL = 'Summit meeting'\n")
+        lines.code_digest.cache_clear()
+        assert lines.code_digest() != before
+    finally:
+        lines.code_digest.cache_clear()

@@ -26,7 +26,6 @@ from records import cache, registry
 from records.api import schema as api_schema
 from records.api.downloads import (
     JSONOnlyNegotiation,
-    batches,
     built_once,
     json_line,
     streaming,
@@ -36,7 +35,6 @@ from records.api.ordering import stable_order
 from records.api.throttling import ApiAnonThrottle
 from records.api.viewsets import (
     DATASET_FORMAT_VERSION,
-    EXPORT_CHUNK_SIZE,
     RecordViewSet,
     pacta_version,
 )
@@ -143,17 +141,9 @@ class DatasetView(APIView):
             queryset = stable_order(viewset.get_queryset())
             separator = "\n"
             # The records' JSON lines, kept between data versions as the JSON Lines export
-            # keeps them (records/api/lines.py), or built here. A JSON line holds no line
-            # break of its own (the encoder escapes them), so a chunk splits at each.
-            kept = viewset.kept_lines(queryset, "jsonl", json_line)
-            if kept is None:
-                chunks = (
-                    "".join(json_line(record) for record in batch)
-                    for batch in batches(viewset.records_of(queryset), EXPORT_CHUNK_SIZE)
-                )
-            else:
-                chunks = kept
-            for chunk in chunks:
+            # keeps them (records/api/lines.py). A JSON line holds no line break of its own
+            # (the encoder escapes them), so a chunk splits at each.
+            for chunk in viewset.lines_of(queryset, "jsonl", json_line):
                 if chunk:
                     yield separator + ",\n".join(chunk[:-1].split("\n"))
                     separator = ",\n"

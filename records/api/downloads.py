@@ -185,12 +185,12 @@ def csv_header(columns: list[str]) -> str:
 
 
 def csv_lines(columns: list[str], records: Iterable[dict], size: int = 500) -> Iterator[str]:
-    """The header, then the lines of the records (csv_cells), a batch at a time."""
-    cells, text = csv_cells(columns), _CSVText()
+    """The header, then the lines of the records (csv_line), a batch at a time: a CSV export
+    of `records`."""
+    line = csv_line(columns)
     yield csv_header(columns)
     for batch in batches(records, size):
-        text.writer.writerows([cells(record) for record in batch])
-        yield text.written()
+        yield "".join([line(record) for record in batch])
 
 
 def csv_line(columns: list[str]) -> Callable[[dict], str]:

@@ -33,7 +33,6 @@ from records.api.downloads import (
     built_once,
     csv_header,
     csv_line,
-    csv_lines,
     downloads_dir,
     export_filename,
     json_line,
@@ -415,7 +414,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         return self.download(
             "csv",
             "text/csv; charset=utf-8",
-            lambda records: csv_lines(columns, records, EXPORT_CHUNK_SIZE),
             head=csv_header(columns),
             line=csv_line(columns),
         )
@@ -429,35 +427,31 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         return self.download(
             "jsonl",
             "application/jsonl; charset=utf-8",
-            lambda records: (
-                "".join(json_line(record) for record in batch)
-                for batch in batches(records, EXPORT_CHUNK_SIZE)
-            ),
             head="",
             line=json_line,
         )
 
     def download(
-        self,
-        extension: str,
-        content_type: str,
-        encode: Callable[[Iterator[dict]], Iterator[str]],
-        *,
-        head: str,
-        line: Callable[[dict], str],
+        self, extension: str, content_type: str, *, head: str, line: Callable[[dict], str]
     ):
-        """The export in `encode`'s format (`head`, then a `line` per record). Staff, who see
-        drafts, get it built afresh; the public's is built once per data version and set of
-        filters, then served from a file (records/api/downloads.built_once) with its ETag,
-        and its lines are kept per record between versions (records/api/lines.py)."""
+        """The export: `head`, then a `line` per record. Staff, who see drafts, get it built
+        afresh; the public's is built once per data version and set of filters, then served
+        from a file (records/api/downloads.built_once) with its ETag, and its lines are kept
+        per record between versions (records/api/lines.py)."""
         # Filtered now, so that a bad filter is a 400 before the 200 starts; rows are read
         # only while the body streams. An export never read (or abandoned mid-way) then holds
         # no open server-side cursor: on PostgreSQL such a cursor, finalized later by the
         # garbage collector in the middle of another query on the connection, deadlocked it.
         queryset = self.filter_queryset(self.get_queryset())
         filename = self.export_filename(extension)
+
+        def chunks():
+            if head:
+                yield head
+            yield from self.lines_of(queryset, extension, line)
+
         if self.staff:
-            return streaming(encode(self.records_of(queryset)), content_type, filename)
+            return streaming(chunks(), content_type, filename)
         key = cache.versioned_key(
             "export",
             self.resource,
@@ -468,16 +462,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             self.request.build_absolute_uri("/"),
             cache.filter_params(self.export_params()),
         )
-
-        def chunks():
-            kept = self.kept_lines(queryset, extension, line)
-            if kept is None:
-                yield from encode(self.records_of(queryset))
-                return
-            if head:
-                yield head
-            yield from kept
-
         return built_once(
             self.request._request,
             key=key,
@@ -487,11 +471,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             filename=filename,
         )
 
-    def kept_lines(
+    def lines_of(
         self, queryset: QuerySet, extension: str, line: Callable[[dict], str]
-    ) -> Iterator[str] | None:
-        """The `line` of each record of `queryset`, a chunk at a time, each kept between data
-        versions (records/api/lines.py); or None when lines cannot be kept (no `updated_at`
+    ) -> Iterator[str]:
+        """The `line` of each record of `queryset`, a chunk at a time: each kept between data
+        versions (records/api/lines.py), or built when lines cannot be kept (no `updated_at`
         to know a line is current, no files kept at all, or drafts shown)."""
         plan = self.plan(queryset)
         if (
@@ -500,7 +484,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             or "updated_at" not in plan.columns
             or kept_bytes() <= 0
         ):
-            return None
+            records = plan.records(queryset, chunk_size=EXPORT_CHUNK_SIZE)
+            return (
+                "".join([line(record) for record in batch])
+                for batch in batches(records, EXPORT_CHUNK_SIZE)
+            )
         store = self.line_store(queryset, plan, extension)
         return kept_lines(queryset, plan, line, store, chunk_size=EXPORT_CHUNK_SIZE)
 

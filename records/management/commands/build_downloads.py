@@ -9,6 +9,7 @@ given the public address they are served at."""
 
 from __future__ import annotations
 
+import os
 import time
 from urllib.parse import urlsplit
 
@@ -63,10 +64,15 @@ class Command(BaseCommand):
             response = resolve(path).func(request)
             if response.status_code != 200:
                 raise CommandError(f"{path}: answered {response.status_code}")
-            # A file already built for this version is answered from disk, not built again.
+            # A file already built for this version is answered from disk: only its size is
+            # read. (Not response.close(): it would signal the end of a request, which closes
+            # the database connection of a command that is not serving one.)
             fresh = not hasattr(response, "file_to_stream")
-            length = sum(len(chunk) for chunk in response.streaming_content)
-            response.close()
+            if fresh:
+                length = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                with response.file_to_stream as file:
+                    length = os.fstat(file.fileno()).st_size
             built, served, size = built + fresh, served + (not fresh), size + length
             self.stdout.write(
                 f"[{number}/{len(paths)}] {path}: {'built' if fresh else 'already built'}, "
